@@ -1,0 +1,31 @@
+/* Private: the dispatch table and the implementation entry points behind it. */
+#ifndef CK_DISPATCH_H
+#define CK_DISPATCH_H
+
+#include "CKernels.h"
+
+struct ck_dispatch {
+    uint32_t features_used;
+    const char *sha_name;
+    void (*compress)(uint32_t state[8], const uint8_t *blocks, size_t nblocks);
+    void (*compress_lanes)(uint32_t *states, const uint8_t *const *blocks, size_t lanes,
+                           size_t nblocks);
+    int (*tree_parents)(uint8_t *out, const uint8_t *in, size_t npairs);
+};
+
+const struct ck_dispatch *ck_dispatch(void);
+
+/* SHA-NI implementations; callable only when the CPU has CK_CPU_SHA. */
+void ck_sha256_compress_shani_impl(uint32_t state[8], const uint8_t *blocks, size_t nblocks);
+void ck_sha256_compress_lanes_shani_impl(uint32_t *states, const uint8_t *const *blocks,
+                                         size_t lanes, size_t nblocks);
+int ck_tree_d_parents_shani_impl(uint8_t *out, const uint8_t *in, size_t npairs);
+void ck_sha256_compress_lanes_portable_impl(uint32_t *states, const uint8_t *const *blocks,
+                                            size_t lanes, size_t nblocks);
+
+/* The 64 round constants of SHA-256 (sha256.c). */
+extern const uint32_t ck_sha256_k[64];
+/* W[t] + K[t] of the constant padding block of a 64-byte message (sha256.c). */
+extern const uint32_t ck_sha256_pad64_wk[64];
+
+#endif
