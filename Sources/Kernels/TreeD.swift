@@ -125,16 +125,23 @@ public struct TreeD: Sendable {
             throw .leafCountNotPowerOfTwo(bytes: UInt64(leaves.count))
         }
         if n == 1 { return Commitment(leaves) }
-        var scratch = [UInt8](repeating: 0, count: n / 2 * 32)
-        return scratch.withUnsafeMutableBufferPointer { s in
-            let src = leaves.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            parents(out: s.baseAddress!, in: src, pairs: n / 2, threads: threads)
-            var len = n / 2
-            while len > 1 {
-                parents(out: s.baseAddress!, in: s.baseAddress!, pairs: len / 2, threads: threads)
-                len /= 2
+        // Rows alternate between two buffers: a row split across threads cannot be
+        // hashed in place (one thread's output would overwrite another's input).
+        var a = [UInt8](repeating: 0, count: n / 2 * 32)
+        var b = [UInt8](repeating: 0, count: max(32, n / 4 * 32))
+        return a.withUnsafeMutableBufferPointer { pa in
+            b.withUnsafeMutableBufferPointer { pb in
+                parents(out: pa.baseAddress!, in: leaves.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                        pairs: n / 2, threads: threads)
+                var src = pa.baseAddress!, dst = pb.baseAddress!
+                var len = n / 2
+                while len > 1 {
+                    parents(out: dst, in: src, pairs: len / 2, threads: threads)
+                    swap(&src, &dst)
+                    len /= 2
+                }
+                return Commitment(UnsafeRawBufferPointer(start: src, count: 32))
             }
-            return Commitment(UnsafeRawBufferPointer(start: s.baseAddress!, count: 32))
         }
     }
 
