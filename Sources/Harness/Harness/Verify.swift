@@ -297,6 +297,8 @@ let handlers: [String: FamilyHandler] = [
     },
     "commp": { ctx in
         let spec = try ctx.data()
+        // Reject an oversized piece from its declared length, before generating it.
+        if spec.length > CommPHasher.maxPayload { throw PieceSizeError.payloadTooLarge }
         if let why = ctx.overBudget(spec.length) { return .skipped(why) }
         var src = spec.source()
         var h = CommPHasher(threads: ctx.options.threads)

@@ -7,9 +7,7 @@ struct SPBench: ParsableCommand {
         commandName: "spbench",
         abstract: "Filecoin storage-provider benchmark and known-vector checker.",
         discussion: """
-            With no subcommand, spbench runs the main job: it verifies the project's
-            Fixtures/ against their known vectors and runs the quick kernel benchmarks,
-            then prints a summary. Exit status: 0 all good, 1 a check failed, 2 bad input.
+            With no subcommand, spbench runs the main job: it verifies the project's Fixtures/ against their known vectors and runs the quick kernel benchmarks, then prints a summary. Exit status: 0 all good, 1 a check failed, 2 bad input.
 
             Examples:
               spbench verify                     # every fixture in Fixtures/
@@ -19,10 +17,8 @@ struct SPBench: ParsableCommand {
             """,
         subcommands: [Verify.self, CommP.self, Bench.self])
 
-    @Flag(help: "Print the summary as JSON.") var json = false
-
     func run() throws {
-        let code = MainJob.run(json: json, log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        let code = MainJob.run(json: false, log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
         if code != 0 { throw ExitCode(code) }
     }
 }
@@ -31,13 +27,9 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check the kernels against known-vector fixture files.",
         discussion: """
-            Runs every *.json fixture (the shape of FORMAT.md) in the given directories or
-            files, dispatching on each file's "family". Prints one line per file and a
-            summary; --json prints every case's verdict. Cases that need more generated data
-            than the budget (default 4 GiB per case) are reported "skipped" with what they need.
+            Runs every *.json fixture (the shape of FORMAT.md) in the given directories or files, dispatching on each file's "family". Prints one line per file and a summary; --json prints every case's verdict. Cases that need more generated data than the budget (default 4 GiB per case) are reported "skipped" with what they need.
 
-            Exit status: 0 every case that ran passed; 1 a case failed, is unsupported or had
-            its input wrongly rejected; 2 a file cannot be read or parsed, or a case is malformed.
+            Exit status: 0 every case that ran passed; 1 a case failed, is unsupported or had its input wrongly rejected; 2 a file cannot be read or parsed, or a case is malformed.
             """)
 
     @Option(name: .customLong("fixtures"), parsing: .upToNextOption,
@@ -66,10 +58,7 @@ struct CommP: ParsableCommand {
         commandName: "commp",
         abstract: "Compute the piece commitment (CommP) and piece CID of a file or stdin.",
         discussion: """
-            Streams the payload (memory stays bounded, whatever the size), Fr32-pads it,
-            zero-pads to the next 127·2^k bytes and builds the sha2-256-trunc254-padded tree,
-            as lotus' ClientCalcCommP and go-fil-commp-hashhash do. The payload must be 65
-            bytes to 64 GiB padded. Use '-' for standard input.
+            Streams the payload (memory stays bounded, whatever the size), Fr32-pads it, zero-pads to the next 127·2^k bytes and builds the sha2-256-trunc254-padded tree, as lotus' ClientCalcCommP and go-fil-commp-hashhash do. The payload must be 65 bytes to 64 GiB padded. Use '-' for standard input.
 
               spbench commp deal.car
               cat deal.car | spbench commp - --json
@@ -102,10 +91,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the kernel benchmarks (not tests) and report medians and ratios.",
         discussion: """
-            Each benchmark reports the median, min and max over repeated runs, its unit, and
-            a ratio to a limit or peer measured in the same run (OpenSSL for SHA-256). The
-            result file records the host (CPU, flags, cores, memory, OS, Swift) and the git
-            commit. Build with -c release first: debug builds are refused unless --allow-debug.
+            Each benchmark reports the median, min and max over repeated runs, its unit, and a ratio to a limit or peer measured in the same run (OpenSSL for SHA-256). The result file records the host (CPU, flags, cores, memory, OS, Swift) and the git commit. Build with -c release first: debug builds are refused unless --allow-debug.
 
               swift build -c release
               .build/release/spbench bench --quick --json --out results/
