@@ -26,7 +26,8 @@ public struct SHA256: Sendable {
             p += take
             n -= take
             if buffer.count == 64 {
-                compress(buffer.withUnsafeBytes { $0.baseAddress! }, blocks: 1)
+                let block = buffer
+                block.withUnsafeBytes { compress($0.baseAddress!, blocks: 1) }
                 buffer.removeAll(keepingCapacity: true)
             }
         }

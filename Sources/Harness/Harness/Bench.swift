@@ -178,33 +178,6 @@ func pairedRatio(_ a: [Double], _ b: [Double]) -> Double {
     return r.count % 2 == 1 ? r[r.count / 2] : (r[r.count / 2 - 1] + r[r.count / 2]) / 2
 }
 
-/// A source that serves `length` bytes by cycling one buffer (pseudo-random content).
-struct CyclicSource: ByteSource {
-    let pool: [UInt8]
-    var remaining: UInt64
-    var pos = 0
-
-    init(pool: [UInt8], length: UInt64) {
-        self.pool = pool
-        remaining = length
-    }
-
-    mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        var n = Int(Swift.min(UInt64(buffer.count), remaining)), done = 0
-        pool.withUnsafeBytes { p in
-            while n > 0 {
-                let k = Swift.min(n, p.count - pos)
-                (buffer.baseAddress! + done).copyMemory(from: p.baseAddress! + pos, byteCount: k)
-                pos = (pos + k) % p.count
-                n -= k
-                done += k
-            }
-        }
-        remaining -= UInt64(done)
-        return done
-    }
-}
-
 func randomBytes(_ n: Int, seed: UInt64) -> [UInt8] {
     var x = seed | 1
     var out = [UInt8](repeating: 0, count: n)
@@ -319,7 +292,7 @@ public enum BenchRunner {
             let cores = ProcessInfo.processInfo.activeProcessorCount
             for threads in Array(Set([1, Swift.min(2, cores)])).sorted() {
                 let s = measure(repeats: quick ? 3 : 5, minSeconds: 0, units: Double(padded) / 1e6) {
-                    var src = CyclicSource(pool: pool, length: payload)
+                    var src = RepeatSource(pattern: pool, length: payload)  // cycles 8 MiB of random bytes
                     var h = CommPHasher(threads: threads)
                     try? h.consume(&src)
                     _ = try? h.finalize()

@@ -119,8 +119,15 @@ struct RepeatSource: ByteSource {
         if pattern.count == 1 {
             buffer.baseAddress?.initializeMemory(as: UInt8.self, repeating: pattern[0], count: n)
         } else {
-            for i in 0..<n { buffer[i] = pattern[(phase + i) % pattern.count] }
-            phase = (phase + n) % pattern.count
+            var done = 0
+            pattern.withUnsafeBytes { p in
+                while done < n {
+                    let k = min(n - done, p.count - phase)
+                    (buffer.baseAddress! + done).copyMemory(from: p.baseAddress! + phase, byteCount: k)
+                    phase = (phase + k) % p.count
+                    done += k
+                }
+            }
         }
         remaining -= UInt64(n)
         return n
