@@ -105,7 +105,7 @@ public struct BenchRun: Sendable {
     }
 
     public var summary: String {
-        var lines = ["", "benchmark                          median          min..max              ratio"]
+        var lines = ["", "benchmark                          median               min..max              ratio"]
         for r in results {
             let v = "\(fmt(r.median)) \(r.unit)"
             let range = "\(fmt(r.min))..\(fmt(r.max))"
@@ -116,7 +116,7 @@ public struct BenchRun: Sendable {
                     ratio += String(format: " (goal %@%.2f: %@)", q.atLeast ? "≥" : "≤", g, q.meetsGoal == true ? "met" : "SHORT")
                 }
             }
-            lines.append("\(r.name.padding(toLength: 34, withPad: " ", startingAt: 0)) \(v.padding(toLength: 15, withPad: " ", startingAt: 0)) \(range.padding(toLength: 21, withPad: " ", startingAt: 0)) \(ratio)")
+            lines.append("\(r.name.padding(toLength: 34, withPad: " ", startingAt: 0)) \(v.padding(toLength: 20, withPad: " ", startingAt: 0)) \(range.padding(toLength: 21, withPad: " ", startingAt: 0)) \(ratio)")
         }
         return lines.joined(separator: "\n")
     }
