@@ -60,9 +60,7 @@ public enum Fr32 {
             let blocks = got / 127, rest = got % 127
             var outLen = 128 * blocks
             if rest > 0 {
-                inBuf.withUnsafeMutableBytes { b in
-                    _ = memsetZero(b, from: got, count: 127 - rest)
-                }
+                inBuf.withUnsafeMutableBytes { zeroFill($0, from: got, count: 127 - rest) }
                 outLen += Int(paddedSize(unpadded: UInt64(rest)))
             }
             let padBlocks = blocks + (rest > 0 ? 1 : 0)
@@ -88,7 +86,7 @@ public enum Fr32 {
             if got == 0 { break }
             let blocks = got / 128, rest = got % 128
             if rest > 0 {
-                inBuf.withUnsafeMutableBytes { b in _ = memsetZero(b, from: got, count: 128 - rest) }
+                inBuf.withUnsafeMutableBytes { zeroFill($0, from: got, count: 128 - rest) }
             }
             let allBlocks = blocks + (rest > 0 ? 1 : 0)
             let status = inBuf.withUnsafeBufferPointer { i in
@@ -117,8 +115,7 @@ public enum Fr32 {
     }
 }
 
-@inline(__always)
-func memsetZero(_ b: UnsafeMutableRawBufferPointer, from: Int, count: Int) -> Int {
+/// Zeroes `count` bytes of `b` from offset `from` (the tail of a partial block).
+func zeroFill(_ b: UnsafeMutableRawBufferPointer, from: Int, count: Int) {
     if count > 0 { (b.baseAddress! + from).initializeMemory(as: UInt8.self, repeating: 0, count: count) }
-    return count
 }

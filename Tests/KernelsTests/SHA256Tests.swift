@@ -38,8 +38,8 @@ func portableMatchesOpenSSL(length: Int) {
     #expect(out == opensslSHA256(m))
 }
 
-@Test func shaNIAndPortableCompressionAgree() throws {
-    try #require(ck_cpu_features() & UInt32(CK_CPU_SHA) != 0, "this CPU has no SHA-NI")
+@Test(.enabled(if: ck_cpu_features() & UInt32(CK_CPU_SHA) != 0, "this CPU has no SHA-NI"))
+func shaNIAndPortableCompressionAgree() throws {
     let blocks = testBytes(64 * 37, seed: 99)
     var a = [UInt32](repeating: 0, count: 8), b = a
     ck_sha256_init(&a); ck_sha256_init(&b)

@@ -3,7 +3,7 @@ import Kernels
 
 /// `spbench` with no arguments: verify Fixtures/ and run the quick kernel benchmarks.
 public enum MainJob {
-    public static func run(json: Bool, log: (String) -> Void) -> Int32 {
+    public static func run(log: (String) -> Void) -> Int32 {
         let dir = Paths.fixturesDirectory()
         log("spbench: verifying \(dir) (SHA-256: \(SHA256.implementation))")
         let report = Verifier.run(paths: [dir])
@@ -15,18 +15,11 @@ public enum MainJob {
         } catch {
             benchNote = "benchmarks not run: \(error)"
         }
-        if json {
-            var o: [String: Any] = ["verify": report.json]
-            if let bench { o["bench"] = bench.json }
-            if let benchNote { o["bench_note"] = benchNote }
-            print(jsonText(o))
-        } else {
-            print("== Known vectors (\(dir))")
-            print(report.text)
-            print("\n== Quick kernel benchmarks")
-            if let bench { print(bench.summary) } else if let benchNote { print(benchNote) }
-            print("\nverdict: \(report.exitCode == 0 ? "all known vectors pass" : "known-vector check FAILED (exit \(report.exitCode))")")
-        }
+        print("== Known vectors (\(dir))")
+        print(report.text)
+        print("\n== Quick kernel benchmarks")
+        if let bench { print(bench.summary) } else if let benchNote { print(benchNote) }
+        print("\nverdict: \(report.exitCode == 0 ? "all known vectors pass" : "known-vector check FAILED (exit \(report.exitCode))")")
         return report.exitCode
     }
 }

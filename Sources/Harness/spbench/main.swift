@@ -18,7 +18,7 @@ struct SPBench: ParsableCommand {
         subcommands: [Verify.self, CommP.self, Bench.self])
 
     func run() throws {
-        let code = MainJob.run(json: false, log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        let code = MainJob.run(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
         if code != 0 { throw ExitCode(code) }
     }
 }
