@@ -151,7 +151,7 @@ struct CommitmentStack {
     /// position is aligned to `size`.
     mutating func push(size: UInt64, _ comm: Commitment) {
         while let top = items.last, top.size < size {
-            shiftReduce(size: top.size, ZeroCommitment.table[top.size.trailingZeroBitCount - 5])
+            shiftReduce(size: top.size, ZeroCommitment.of(size: top.size))
         }
         shiftReduce(size: size, comm)
     }
@@ -167,7 +167,7 @@ struct CommitmentStack {
     /// Joins what is left with zero subtrees into one root; (root, size).
     mutating func finish() -> (Commitment, UInt64) {
         while items.count > 1, let top = items.last {
-            shiftReduce(size: top.size, ZeroCommitment.table[top.size.trailingZeroBitCount - 5])
+            shiftReduce(size: top.size, ZeroCommitment.of(size: top.size))
         }
         return (items[0].comm, items[0].size)
     }
@@ -208,11 +208,11 @@ public enum CommD {
             guard total <= sectorSize else { throw .exceedsSector(total: total, sector: sectorSize) }
             stack.push(size: p.paddedSize, p.commP)
         }
-        if stack.isEmpty { return ZeroCommitment.table[sectorSize.trailingZeroBitCount - 5] }
+        if stack.isEmpty { return ZeroCommitment.of(size: sectorSize) }
         var (root, size) = stack.finish()
         // ZeroPadPieceCommitment: grow the root to the sector size.
         while size < sectorSize {
-            root = parent(root, ZeroCommitment.table[size.trailingZeroBitCount - 5])
+            root = parent(root, ZeroCommitment.of(size: size))
             size *= 2
         }
         return root

@@ -90,18 +90,25 @@ public struct TreeD: Sendable {
         guard index >= 0, index < leafCount else {
             throw .leafIndexOutOfRange(UInt64(max(0, index)), leaves: UInt64(leafCount))
         }
-        func node(_ i: Int) -> Commitment {
-            nodes.withUnsafeBytes { Commitment(UnsafeRawBufferPointer(rebasing: $0[(32 * i)..<(32 * i + 32)])) }
+        func node(_ i: UInt64) -> Commitment {
+            let o = Int(i) * 32
+            return nodes.withUnsafeBytes { Commitment(UnsafeRawBufferPointer(rebasing: $0[o..<(o + 32)])) }
         }
-        var sib: [Commitment] = []
-        var rowStart = 0, rowLen = leafCount, i = index
+        let siblings = TreeD.siblingIndices(leaf: UInt64(index), leaves: UInt64(leafCount)).map(node)
+        return TreeDProof(leafIndex: UInt64(index), leaf: node(UInt64(index)), siblings: siblings, root: root)
+    }
+
+    /// Indices, in the all-rows layout, of the siblings on the path from `leaf` to the root.
+    static func siblingIndices(leaf: UInt64, leaves n: UInt64) -> [UInt64] {
+        var out: [UInt64] = []
+        var rowStart: UInt64 = 0, rowLen = n, i = leaf
         while rowLen > 1 {
-            sib.append(node(rowStart + (i ^ 1)))
+            out.append(rowStart + (i ^ 1))
             rowStart += rowLen
             rowLen /= 2
             i >>= 1
         }
-        return TreeDProof(leafIndex: UInt64(index), leaf: node(index), siblings: sib, root: root)
+        return out
     }
 
     /// Parent row on up to `threads` threads (split only when the row is large).
@@ -161,28 +168,44 @@ public struct TreeD: Sendable {
         let n = Int(size / 32)
         guard size % 32 == 0, n > 0, n & (n - 1) == 0 else { throw TreeDError.leafCountNotPowerOfTwo(bytes: size) }
         let out = try FileSink(path: treeFile)
-        let chunk = min(n, fileChunkLeaves)
-        let workers = max(1, min(threads, n / chunk))
-        var data = [UInt8](repeating: 0, count: chunk * 32 * workers)
-        var rows = [UInt8](repeating: 0, count: chunk * 32 * workers)  // rows 1.. of each chunk
+        if n <= fileChunkLeaves {
+            var data = [UInt8](repeating: 0, count: Int(size))
+            let got = try data.withUnsafeMutableBytes { try src.readFully(into: $0) }
+            guard got == data.count else {
+                throw TreeDError.dataFileShort(path: paddedFile, expected: size, got: UInt64(got))
+            }
+            let tree = try TreeD(paddedData: data, threads: threads)
+            try tree.nodes.withUnsafeBytes { try out.write($0) }
+            return tree.root
+        }
+        let chunk = fileChunkLeaves, chunkLevels = chunk.trailingZeroBitCount, chunkBytes = chunk * 32
+        let chunks = n / chunk
+        let workers = max(1, min(threads, chunks))
+        var data = [UInt8](repeating: 0, count: chunkBytes * workers)
+        var rows = [UInt8](repeating: 0, count: chunkBytes * workers)  // rows 1... of each chunk
         // Row r of the whole tree starts at node rowStart[r].
-        var rowStart = [0], len = n
-        while len > 1 { rowStart.append(rowStart.last! + len); len /= 2 }
-        let chunkLevels = chunk.trailingZeroBitCount
+        var rowStart = [0]
+        var len = n
+        while len > 1 {
+            rowStart.append(rowStart[rowStart.count - 1] + len)
+            len /= 2
+        }
         var roots = [UInt8]()
         var c = 0
-        while c < n / chunk {
-            let batch = min(workers, n / chunk - c)
-            let got = try data.withUnsafeMutableBytes { try src.readFully(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<(batch * chunk * 32)])) }
-            guard got == batch * chunk * 32 else {
-                throw TreeDError.dataFileShort(path: paddedFile, expected: size, got: UInt64(c * chunk * 32 + got))
+        while c < chunks {
+            let batch = min(workers, chunks - c)
+            let got = try data.withUnsafeMutableBytes {
+                try src.readFully(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<(batch * chunkBytes)]))
+            }
+            guard got == batch * chunkBytes else {
+                throw TreeDError.dataFileShort(path: paddedFile, expected: size, got: UInt64(c * chunkBytes + got))
             }
             data.withUnsafeBufferPointer { d in
                 rows.withUnsafeMutableBufferPointer { r in
                     let p = UncheckedSendable((d.baseAddress!, r.baseAddress!))
                     Parallel.run(batch, threads: batch) { k in
-                        var input = p.value.0 + k * chunk * 32
-                        var o = p.value.1 + k * chunk * 32
+                        var input = p.value.0 + k * chunkBytes
+                        var o = p.value.1 + k * chunkBytes
                         var l = chunk
                         while l > 1 {
                             _ = ck_tree_d_parents(o, input, l / 2)
@@ -196,21 +219,19 @@ public struct TreeD: Sendable {
             for k in 0..<batch {
                 let ci = c + k
                 try data.withUnsafeBytes {
-                    try out.pwrite(UnsafeRawBufferPointer(rebasing: $0[(k * chunk * 32)..<((k + 1) * chunk * 32)]),
-                                   at: UInt64(ci * chunk * 32))
+                    try out.pwrite(UnsafeRawBufferPointer(rebasing: $0[(k * chunkBytes)..<((k + 1) * chunkBytes)]),
+                                   at: UInt64(ci * chunkBytes))
                 }
-                var off = k * chunk * 32, l = chunk / 2
-                for r in 1...max(1, chunkLevels) where chunkLevels > 0 {
-                    let bytes = l * 32
+                var off = k * chunkBytes, l = chunk / 2
+                for r in 1...chunkLevels {
                     try rows.withUnsafeBytes {
-                        try out.pwrite(UnsafeRawBufferPointer(rebasing: $0[off..<(off + bytes)]),
+                        try out.pwrite(UnsafeRawBufferPointer(rebasing: $0[off..<(off + l * 32)]),
                                        at: UInt64((rowStart[r] + ci * l) * 32))
                     }
-                    if r == chunkLevels { roots += rows[off..<(off + 32)] }
-                    off += bytes
+                    off += l * 32
                     l /= 2
                 }
-                if chunkLevels == 0 { roots += data[(k * 32)..<(k * 32 + 32)] }
+                roots += rows[(off - 32)..<off]  // the chunk's root, the last row written
             }
             c += batch
         }
@@ -240,15 +261,8 @@ public struct TreeD: Sendable {
             throw TreeDError.treeFileSize(path: treeFile, bytes: size)
         }
         guard index < n else { throw TreeDError.leafIndexOutOfRange(index, leaves: n) }
-        var sib: [Commitment] = []
-        var rowStart: UInt64 = 0, rowLen = n, i = index
-        while rowLen > 1 {
-            sib.append(try f.readNode(at: rowStart + (i ^ 1)))
-            rowStart += rowLen
-            rowLen /= 2
-            i >>= 1
-        }
-        return TreeDProof(leafIndex: index, leaf: try f.readNode(at: index), siblings: sib,
+        let siblings = try siblingIndices(leaf: index, leaves: n).map { try f.readNode(at: $0) }
+        return TreeDProof(leafIndex: index, leaf: try f.readNode(at: index), siblings: siblings,
                           root: try f.readNode(at: total - 1))
     }
 }

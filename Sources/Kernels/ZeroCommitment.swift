@@ -20,12 +20,18 @@ public enum ZeroCommitment {
         return t
     }()
 
+    /// Z for a size the caller already knows to be a power of two from 32 B to 2^37 B.
+    static func of(size: UInt64) -> Commitment {
+        precondition(size >= 32 && size & (size - 1) == 0 && size <= 32 << UInt64(maxLevel), "not a tree size")
+        return table[size.trailingZeroBitCount - 5]
+    }
+
     /// Z for a padded size (a power of two, 32 B … 2^37 B).
     public static func forPaddedSize(_ size: UInt64) throws(PieceSizeError) -> Commitment {
         guard size >= 32, size & (size - 1) == 0, size <= (32 << UInt64(maxLevel)) else {
             throw .notPowerOfTwo(size)
         }
-        return table[size.trailingZeroBitCount - 5]
+        return of(size: size)
     }
 }
 

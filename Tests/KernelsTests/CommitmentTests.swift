@@ -81,18 +81,23 @@ func hexBytes(_ s: String) throws -> [UInt8] { try Hex.decode(s) }
     }
 }
 
-/// An independent root: the spec's definition applied node by node with OpenSSL.
-func referenceRoot(padded: [UInt8]) -> [UInt8] {
+/// Every row of the tree, leaves first, by the spec's definition applied node by node with
+/// OpenSSL: the independent reference for roots and for the tree_d file layout.
+func referenceRows(padded: [UInt8]) -> [UInt8] {
     var row = stride(from: 0, to: padded.count, by: 32).map { Array(padded[$0..<($0 + 32)]) }
+    var all = padded
     while row.count > 1 {
         row = stride(from: 0, to: row.count, by: 2).map {
             var d = opensslSHA256(row[$0] + row[$0 + 1])
             d[31] &= 0x3f
             return d
         }
+        all += row.joined()
     }
-    return row[0]
+    return all
 }
+
+func referenceRoot(padded: [UInt8]) -> [UInt8] { Array(referenceRows(padded: padded).suffix(32)) }
 
 @Test(arguments: [65, 127, 128, 1000, 127 * 8192, 127 * 8192 + 1, 3 * 127 * 8192 + 4000])
 func commPEqualsReferenceTreeOverPaddedPayload(length: Int) throws {
@@ -124,8 +129,7 @@ func commPEqualsReferenceTreeOverPaddedPayload(length: Int) throws {
 @Test func treeDRowsProofsAndFileLayout() throws {
     let padded = Fr32.pad(testBytes(127 * 16, seed: 3))  // 64 leaves (a 2 KiB sector)
     let tree = try TreeD(paddedData: padded, threads: 2)
-    #expect(tree.nodes.count == (2 * 64 - 1) * 32)
-    #expect(tree.root.bytes == referenceRoot(padded: padded))
+    #expect(tree.nodes == referenceRows(padded: padded))
     for leaf in [0, 1, 31, 63] {
         let proof = try tree.proof(leaf: leaf)
         #expect(proof.siblings.count == 6)
@@ -149,7 +153,7 @@ func commPEqualsReferenceTreeOverPaddedPayload(length: Int) throws {
     try Data(padded).write(to: URL(fileURLWithPath: dataPath))
     let root = try TreeD.build(paddedFile: dataPath, treeFile: treePath)
     #expect(root == tree.root)
-    #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: treePath))) == tree.nodes)
+    #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: treePath))) == referenceRows(padded: padded))
     let fileProof = try TreeD.proof(treeFile: treePath, leaf: 37)
     #expect(fileProof == (try tree.proof(leaf: 37)))
 }
@@ -163,9 +167,10 @@ func commPEqualsReferenceTreeOverPaddedPayload(length: Int) throws {
     let dataPath = dir.appendingPathComponent("data").path, treePath = dir.appendingPathComponent("tree").path
     try Data(padded).write(to: URL(fileURLWithPath: dataPath))
     let root = try TreeD.build(paddedFile: dataPath, treeFile: treePath, threads: 2)
+    let reference = referenceRows(padded: padded)
+    #expect(root.bytes == Array(reference.suffix(32)))
+    #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: treePath))) == reference)
     let mem = try TreeD(paddedData: padded, threads: 1)
-    #expect(root == mem.root)
-    #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: treePath))) == mem.nodes)
     #expect(try TreeD.root(leaves: padded.withUnsafeBytes { UnsafeRawBufferPointer($0) }, threads: 2) == mem.root)
     #expect((try TreeD.proof(treeFile: treePath, leaf: 100_000)).verify())
 }
