@@ -23,7 +23,7 @@ let package = Package(
         .target(
             name: "CKernels",
             cSettings: [.unsafeFlags(kernelCFlags)],
-            linkerSettings: [.linkedLibrary("pthread")]),
+            linkerSettings: [.linkedLibrary("pthread"), .linkedLibrary("gmp")]),  // gmp: called from C only
         .target(name: "Kernels", dependencies: ["CKernels", "COpenSSL"]),
         .target(name: "Harness", dependencies: ["Kernels"], path: "Sources/Harness/Harness"),
         .executableTarget(

@@ -48,6 +48,20 @@ static void dispatch_init(void) {
     dispatch_table.compress = ck_sha256_compress_portable;
     dispatch_table.compress_lanes = ck_sha256_compress_lanes_portable_impl;
     dispatch_table.tree_parents = ck_tree_d_parents_portable;
+    dispatch_table.fr_name = "portable";
+    dispatch_table.fr_mul = ck_fr_mul_portable;
+    dispatch_table.fr_sqr = ck_fr_sqr_portable;
+    dispatch_table.poseidon_permute = ck_poseidon_permute_portable;
+    dispatch_table.poseidon_hash_many = ck_poseidon_hash_many_portable;
+    dispatch_table.poseidon_hash_many_bytes = ck_poseidon_hash_many_bytes_portable;
+    if (used & CK_CPU_ADX) {
+        dispatch_table.fr_name = "mulx-adx";
+        dispatch_table.fr_mul = ck_fr_mul_adx_impl;
+        dispatch_table.fr_sqr = ck_fr_sqr_adx_impl;
+        dispatch_table.poseidon_permute = ck_poseidon_permute_adx_impl;
+        dispatch_table.poseidon_hash_many = ck_poseidon_hash_many_adx_impl;
+        dispatch_table.poseidon_hash_many_bytes = ck_poseidon_hash_many_bytes_adx_impl;
+    }
     if (used & CK_CPU_SHA) {
         dispatch_table.sha_name = "sha-ni";
         dispatch_table.compress = ck_sha256_compress_shani_impl;

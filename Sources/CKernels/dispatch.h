@@ -11,6 +11,14 @@ struct ck_dispatch {
     void (*compress_lanes)(uint32_t *states, const uint8_t *const *blocks, size_t lanes,
                            size_t nblocks);
     int (*tree_parents)(uint8_t *out, const uint8_t *in, size_t npairs);
+    const char *fr_name;
+    void (*fr_mul)(ck_fr *out, const ck_fr *a, const ck_fr *b);
+    void (*fr_sqr)(ck_fr *out, const ck_fr *a);
+    int (*poseidon_permute)(ck_fr *state, const ck_poseidon_params *p);
+    int (*poseidon_hash_many)(ck_fr *out, const ck_poseidon_params *p, const ck_fr *tag,
+                              const ck_fr *inputs, size_t n);
+    int (*poseidon_hash_many_bytes)(uint8_t *out, const ck_poseidon_params *p, const ck_fr *tag,
+                                    const uint8_t *in, size_t n, size_t *bad_index);
 };
 
 const struct ck_dispatch *ck_dispatch(void);
@@ -22,6 +30,16 @@ void ck_sha256_compress_lanes_shani_impl(uint32_t *states, const uint8_t *const 
 int ck_tree_d_parents_shani_impl(uint8_t *out, const uint8_t *in, size_t npairs);
 void ck_sha256_compress_lanes_portable_impl(uint32_t *states, const uint8_t *const *blocks,
                                             size_t lanes, size_t nblocks);
+
+/* mulx/adx implementations; callable only when the CPU has CK_CPU_ADX. */
+void ck_fr_mul_adx_impl(ck_fr *out, const ck_fr *a, const ck_fr *b);
+void ck_fr_sqr_adx_impl(ck_fr *out, const ck_fr *a);
+int ck_poseidon_permute_adx_impl(ck_fr *state, const ck_poseidon_params *p);
+int ck_poseidon_hash_many_adx_impl(ck_fr *out, const ck_poseidon_params *p, const ck_fr *tag,
+                                   const ck_fr *inputs, size_t n);
+int ck_poseidon_hash_many_bytes_adx_impl(uint8_t *out, const ck_poseidon_params *p,
+                                         const ck_fr *tag, const uint8_t *in, size_t n,
+                                         size_t *bad_index);
 
 /* The 64 round constants of SHA-256 (sha256.c). */
 extern const uint32_t ck_sha256_k[64];

@@ -21,6 +21,8 @@ extern "C" {
 #define CK_OK 0
 #define CK_E_ARG (-1)         /* a length or count is out of range */
 #define CK_E_UNSUPPORTED (-2) /* the CPU lacks the instructions this entry point needs */
+#define CK_E_NONCANONICAL (-3) /* a 32-byte field encoding whose value is >= the modulus */
+#define CK_E_NOT_INVERTIBLE (-4) /* inverse of zero */
 
 /* ---- CPU features (cpu.c) -------------------------------------------------------- */
 #define CK_CPU_SHA (1u << 0)      /* SHA-NI (sha256rnds2/msg1/msg2) with SSE4.1/SSSE3 */
@@ -90,6 +92,110 @@ int ck_fr32_unpad(uint8_t *out, const uint8_t *in, size_t nblocks);
  * scratch: ck_comm_p_scratch_size(nblocks) bytes. */
 size_t ck_comm_p_scratch_size(size_t nblocks);
 int ck_comm_p_blocks(uint8_t out[32], const uint8_t *in, size_t nblocks, uint8_t *scratch);
+
+/* ---- BLS12-381 scalar field Fr (fr.c, fr_adx.c) ---------------------------------- */
+/* r = 0x73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001.
+ * A ck_fr holds 4 little-endian 64-bit limbs in Montgomery form (x*2^256 mod r), fully
+ * reduced. Montgomery form never leaves the library: bytes are 32-byte little-endian
+ * canonical encodings, and decoding rejects values >= r (CK_E_NONCANONICAL). */
+typedef struct {
+    uint64_t l[4];
+} ck_fr;
+
+/* Name of the Fr multiplication in use: "mulx-adx" or "portable". */
+const char *ck_fr_impl_name(void);
+
+int ck_fr_from_bytes(ck_fr *out, const uint8_t in[32]);
+void ck_fr_to_bytes(uint8_t out[32], const ck_fr *a);
+/* Plain (non-Montgomery) little-endian limbs. from_limbs rejects values >= r. */
+int ck_fr_from_limbs(ck_fr *out, const uint64_t v[4]);
+void ck_fr_to_limbs(uint64_t out[4], const ck_fr *a);
+void ck_fr_from_u64(ck_fr *out, uint64_t v);
+/* n encodings of 32 bytes; on a non-canonical one returns CK_E_NONCANONICAL and stores
+ * its position in *bad_index (when not NULL). */
+int ck_fr_from_bytes_many(ck_fr *out, const uint8_t *in, size_t n, size_t *bad_index);
+void ck_fr_to_bytes_many(uint8_t *out, const ck_fr *in, size_t n);
+
+void ck_fr_set_one(ck_fr *out);
+int ck_fr_is_zero(const ck_fr *a);
+int ck_fr_equal(const ck_fr *a, const ck_fr *b);
+/* Outputs may alias inputs. */
+void ck_fr_add(ck_fr *out, const ck_fr *a, const ck_fr *b);
+void ck_fr_sub(ck_fr *out, const ck_fr *a, const ck_fr *b);
+void ck_fr_neg(ck_fr *out, const ck_fr *a);
+void ck_fr_mul(ck_fr *out, const ck_fr *a, const ck_fr *b);
+void ck_fr_sqr(ck_fr *out, const ck_fr *a);
+void ck_fr_mul_portable(ck_fr *out, const ck_fr *a, const ck_fr *b);
+void ck_fr_sqr_portable(ck_fr *out, const ck_fr *a);
+/* CK_E_UNSUPPORTED without ADX/BMI2. */
+int ck_fr_mul_adx(ck_fr *out, const ck_fr *a, const ck_fr *b);
+int ck_fr_sqr_adx(ck_fr *out, const ck_fr *a);
+/* out = a^e, e a 256-bit little-endian unsigned integer (0^0 = 1). */
+void ck_fr_pow(ck_fr *out, const ck_fr *a, const uint8_t exp_le[32]);
+/* CK_E_NOT_INVERTIBLE for 0. */
+int ck_fr_inv(ck_fr *out, const ck_fr *a);
+/* n inverses with one inversion (Montgomery's trick); scratch: n elements. out may equal
+ * in. CK_E_NOT_INVERTIBLE (out untouched) when any input is 0. */
+int ck_fr_batch_inv(ck_fr *out, const ck_fr *in, size_t n, ck_fr *scratch);
+
+/* Benchmarks: n dependent steps x <- x*y (x <- x^2) with the multiplication inlined. */
+void ck_fr_mul_chain_portable(ck_fr *x, const ck_fr *y, uint64_t n);
+void ck_fr_sqr_chain_portable(ck_fr *x, uint64_t n);
+int ck_fr_mul_chain_adx(ck_fr *x, const ck_fr *y, uint64_t n);
+int ck_fr_sqr_chain_adx(ck_fr *x, uint64_t n);
+
+/* ---- GMP peers (gmp_peer.c): the independent oracle and the benchmark baselines ---- */
+/* One operation mod r through GMP mpz on plain 32-byte little-endian integers (inputs
+ * need not be reduced): op 0 add, 1 sub, 2 mul, 3 square, 4 neg, 5 inverse (returns
+ * CK_E_NOT_INVERTIBLE for 0), 6 pow (b = exponent). */
+int ck_gmp_fr_op(uint8_t out[32], int op, const uint8_t a[32], const uint8_t b[32]);
+/* n dependent steps x <- x*y mod r: mpz_mul + mpz_mod; and Montgomery x <- x*y*2^-256
+ * with mpn_mul_n and a word-by-word mpn_addmul_1 reduction. x, y: 4 plain limbs < r. */
+void ck_gmp_mulmod_chain(uint64_t x[4], const uint64_t y[4], uint64_t n);
+void ck_gmp_mont_chain(uint64_t x[4], const uint64_t y[4], uint64_t n);
+
+/* ---- Poseidon (poseidon.c, poseidon_adx.c) ------------------------------------------ */
+#define CK_POSEIDON_MAX_WIDTH 65
+
+/* One instance of neptune's Poseidon: width t = arity + 1, R_F full and R_P partial
+ * rounds. `optimized` is the table of poseidon.md §8.3 in Supranational's layout, every
+ * element a ck_fr: C' (t*R_F + R_P), M (t*t, row-major), P (t*t, row-major), then for
+ * each partial round w_hat (t) and v_rest (t-1): ck_poseidon_optimized_count elements.
+ * `round_constants` (t*(R_F+R_P), round-major) is read only by the reference form and may
+ * be NULL otherwise. `arity`: inputs per hash (1..t-1); the state is [tag, inputs, 0...]. */
+typedef struct {
+    uint32_t width, full_rounds, partial_rounds, arity;
+    const ck_fr *optimized;
+    const ck_fr *round_constants;
+} ck_poseidon_params;
+
+size_t ck_poseidon_optimized_count(uint32_t width, uint32_t full_rounds, uint32_t partial_rounds);
+int ck_poseidon_params_check(const ck_poseidon_params *p);
+
+/* Permutes state (width elements) in place with the optimized form. */
+int ck_poseidon_permute(ck_fr *state, const ck_poseidon_params *p);
+int ck_poseidon_permute_portable(ck_fr *state, const ck_poseidon_params *p);
+int ck_poseidon_permute_adx(ck_fr *state, const ck_poseidon_params *p);
+/* The plain form of poseidon.md §7 (a test oracle; portable multiplication). */
+int ck_poseidon_permute_reference(ck_fr *state, const ck_poseidon_params *p);
+
+/* n independent hashes: out[h] = state[1] after permuting [tag, inputs[h*arity ..], 0..]. */
+int ck_poseidon_hash_many(ck_fr *out, const ck_poseidon_params *p, const ck_fr *tag,
+                          const ck_fr *inputs, size_t n);
+int ck_poseidon_hash_many_portable(ck_fr *out, const ck_poseidon_params *p, const ck_fr *tag,
+                                   const ck_fr *inputs, size_t n);
+int ck_poseidon_hash_many_adx(ck_fr *out, const ck_poseidon_params *p, const ck_fr *tag,
+                              const ck_fr *inputs, size_t n);
+/* The same over 32-byte canonical encodings: in n*arity*32 bytes, out n*32 bytes (out may
+ * equal in). A non-canonical input stops the call with CK_E_NONCANONICAL and its element
+ * index in *bad_index. This is the row kernel of the Poseidon Merkle trees. */
+int ck_poseidon_hash_many_bytes(uint8_t *out, const ck_poseidon_params *p, const ck_fr *tag,
+                                const uint8_t *in, size_t n, size_t *bad_index);
+int ck_poseidon_hash_many_bytes_portable(uint8_t *out, const ck_poseidon_params *p,
+                                         const ck_fr *tag, const uint8_t *in, size_t n,
+                                         size_t *bad_index);
+int ck_poseidon_hash_many_bytes_adx(uint8_t *out, const ck_poseidon_params *p, const ck_fr *tag,
+                                    const uint8_t *in, size_t n, size_t *bad_index);
 
 #ifdef __cplusplus
 }

@@ -264,7 +264,9 @@ struct CaseContext {
 
 typealias FamilyHandler = @Sendable (CaseContext) throws -> Outcome
 
-let handlers: [String: FamilyHandler] = [
+let handlers: [String: FamilyHandler] = byteHandlers.merging(fieldHandlers) { a, _ in a }
+
+let byteHandlers: [String: FamilyHandler] = [
     "sha256": { ctx in
         let spec = try ctx.data()
         if let why = ctx.overBudget(spec.length) { return .skipped(why) }

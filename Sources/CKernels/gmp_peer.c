@@ -1,0 +1,86 @@
+/* GMP as the independent oracle for Fr (tests) and as the peer the Fr benchmarks are
+ * measured against, in the same run. Nothing in the kernels calls this file. */
+#include "CKernels.h"
+#include "fr_arith.h"
+
+#include <gmp.h>
+#include <string.h>
+
+static const char fr_modulus_hex[] =
+    "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001";
+
+static void import_le(mpz_t z, const uint8_t b[32]) { mpz_import(z, 32, -1, 1, 0, 0, b); }
+
+static void export_le(uint8_t out[32], const mpz_t z) {
+    size_t count = 0;
+    memset(out, 0, 32);
+    uint8_t buf[64];
+    mpz_export(buf, &count, -1, 1, 0, 0, z);
+    memcpy(out, buf, count > 32 ? 32 : count);
+}
+
+int ck_gmp_fr_op(uint8_t out[32], int op, const uint8_t a[32], const uint8_t b[32]) {
+    mpz_t r, x, y, z;
+    mpz_inits(r, x, y, z, NULL);
+    mpz_set_str(r, fr_modulus_hex, 16);
+    import_le(x, a);
+    import_le(y, b);
+    int status = CK_OK;
+    switch (op) {
+    case 0: mpz_add(z, x, y); break;
+    case 1: mpz_sub(z, x, y); break;
+    case 2: mpz_mul(z, x, y); break;
+    case 3: mpz_mul(z, x, x); break;
+    case 4: mpz_neg(z, x); break;
+    case 5:
+        mpz_mod(x, x, r);
+        if (mpz_sgn(x) == 0 || !mpz_invert(z, x, r)) status = CK_E_NOT_INVERTIBLE;
+        break;
+    case 6: mpz_powm(z, x, y, r); break;
+    default: status = CK_E_ARG;
+    }
+    if (status == CK_OK) {
+        mpz_mod(z, z, r); /* mpz_mod is non-negative */
+        export_le(out, z);
+    }
+    mpz_clears(r, x, y, z, NULL);
+    return status;
+}
+
+void ck_gmp_mulmod_chain(uint64_t x[4], const uint64_t y[4], uint64_t n) {
+    mpz_t r, a, b;
+    mpz_inits(r, a, b, NULL);
+    mpz_set_str(r, fr_modulus_hex, 16);
+    mpz_import(a, 4, -1, 8, 0, 0, x);
+    mpz_import(b, 4, -1, 8, 0, 0, y);
+    for (uint64_t i = 0; i < n; i++) {
+        mpz_mul(a, a, b);
+        mpz_mod(a, a, r);
+    }
+    size_t count = 0;
+    memset(x, 0, 32);
+    mpz_export(x, &count, -1, 8, 0, 0, a);
+    mpz_clears(r, a, b, NULL);
+}
+
+/* Montgomery multiplication from GMP's low-level mpn layer: the full product with
+ * mpn_mul_n, then four word-by-word reduction steps with mpn_addmul_1 (what mpn_redc_1
+ * does inside GMP), then one conditional subtraction. */
+void ck_gmp_mont_chain(uint64_t x[4], const uint64_t y[4], uint64_t n) {
+    const mp_limb_t m[4] = {CK_FR_R0, CK_FR_R1, CK_FR_R2, CK_FR_R3};
+    mp_limb_t a[4], b[4], t[9];
+    memcpy(a, x, 32);
+    memcpy(b, y, 32);
+    for (uint64_t i = 0; i < n; i++) {
+        mpn_mul_n(t, a, b, 4);
+        t[8] = 0;
+        for (int k = 0; k < 4; k++) {
+            mp_limb_t q = t[k] * CK_FR_N0;
+            mp_limb_t c = mpn_addmul_1(t + k, m, 4, q);
+            mpn_add_1(t + k + 4, t + k + 4, 5 - k, c);
+        }
+        if (t[8] || mpn_cmp(t + 4, m, 4) >= 0) mpn_sub_n(t + 4, t + 4, m, 4);
+        memcpy(a, t + 4, 32);
+    }
+    memcpy(x, a, 32);
+}

@@ -1,0 +1,161 @@
+/* Private: the Poseidon permutation (neptune's optimized static form, poseidon.md §8.3)
+ * written once over an inlined Fr multiplication. Included by poseidon.c (portable
+ * multiplication) and poseidon_adx.c (mulx/adx) with these macros defined:
+ *   CK_POS_MUL(o, a, b)  Montgomery product of 4-limb arrays
+ *   CK_POS_NAME(x)       the name of an exported entry point of this implementation
+ *   CK_POS_TARGET        function attributes of this implementation (may be empty)
+ * The width is a parameter of always-inlined functions; the entry points switch over
+ * the widths Filecoin uses so each gets fully unrolled code. */
+#include "fr_arith.h"
+
+#include <string.h>
+
+#define CK_POS_CORE static inline __attribute__((always_inline)) CK_POS_TARGET
+
+CK_POS_CORE void CK_POS_NAME(sbox)(uint64_t x[4]) {
+    uint64_t x2[4], x4[4];
+    CK_POS_MUL(x2, x, x);
+    CK_POS_MUL(x4, x2, x2);
+    CK_POS_MUL(x, x4, x);
+}
+
+/* s <- s·A for a dense t×t matrix A (row-major, row vector convention). */
+CK_POS_CORE void CK_POS_NAME(mix_dense)(ck_fr *s, const ck_fr *A, const unsigned t) {
+    ck_fr o[CK_POSEIDON_MAX_WIDTH];
+    for (unsigned j = 0; j < t; j++) {
+        uint64_t acc[4], p[4];
+        CK_POS_MUL(acc, s[0].l, A[j].l);
+        for (unsigned i = 1; i < t; i++) {
+            CK_POS_MUL(p, s[i].l, A[i * t + j].l);
+            ck_fr_add_inl(acc, acc, p);
+        }
+        memcpy(o[j].l, acc, sizeof acc);
+    }
+    memcpy(s, o, t * sizeof(ck_fr));
+}
+
+/* s <- s·S for a sparse matrix stored as w_hat (column 0, t values) then v_rest (the rest
+ * of row 0, t-1 values); every output reads the old s[0]. */
+CK_POS_CORE void CK_POS_NAME(mix_sparse)(ck_fr *s, const ck_fr *S, const unsigned t) {
+    const ck_fr *w = S, *v = S + t;
+    uint64_t acc[4], p[4];
+    const ck_fr s0 = s[0];
+    CK_POS_MUL(acc, s0.l, w[0].l);
+    for (unsigned i = 1; i < t; i++) {
+        CK_POS_MUL(p, s[i].l, w[i].l);
+        ck_fr_add_inl(acc, acc, p);
+        CK_POS_MUL(p, s0.l, v[i - 1].l);
+        ck_fr_add_inl(s[i].l, s[i].l, p);
+    }
+    memcpy(s[0].l, acc, sizeof acc);
+}
+
+CK_POS_CORE void CK_POS_NAME(permute_w)(ck_fr *s, const ck_fr *tab, const unsigned t,
+                                        const unsigned rf, const unsigned rp) {
+    const ck_fr *C = tab;
+    const ck_fr *M = tab + (size_t)t * rf + rp;
+    const ck_fr *P = M + (size_t)t * t;
+    const ck_fr *S = P + (size_t)t * t;
+    const unsigned half = rf / 2;
+    for (unsigned i = 0; i < t; i++) ck_fr_add_inl(s[i].l, s[i].l, C[i].l);
+    C += t;
+    for (unsigned r = 0; r < half; r++) {
+        for (unsigned i = 0; i < t; i++) {
+            CK_POS_NAME(sbox)(s[i].l);
+            ck_fr_add_inl(s[i].l, s[i].l, C[i].l);
+        }
+        C += t;
+        CK_POS_NAME(mix_dense)(s, r == half - 1 ? P : M, t);
+    }
+    for (unsigned j = 0; j < rp; j++) {
+        CK_POS_NAME(sbox)(s[0].l);
+        ck_fr_add_inl(s[0].l, s[0].l, C[0].l);
+        C += 1;
+        CK_POS_NAME(mix_sparse)(s, S + (size_t)j * (2 * t - 1), t);
+    }
+    for (unsigned r = 0; r + 1 < half; r++) {
+        for (unsigned i = 0; i < t; i++) {
+            CK_POS_NAME(sbox)(s[i].l);
+            ck_fr_add_inl(s[i].l, s[i].l, C[i].l);
+        }
+        C += t;
+        CK_POS_NAME(mix_dense)(s, M, t);
+    }
+    for (unsigned i = 0; i < t; i++) CK_POS_NAME(sbox)(s[i].l);
+    CK_POS_NAME(mix_dense)(s, M, t);
+}
+
+/* One permutation with the width as a compile-time constant for Filecoin's widths. */
+static CK_POS_TARGET void CK_POS_NAME(permute_any)(ck_fr *s, const ck_poseidon_params *p) {
+    const unsigned rf = p->full_rounds, rp = p->partial_rounds;
+    switch (p->width) {
+    case 3: CK_POS_NAME(permute_w)(s, p->optimized, 3, rf, rp); break;
+    case 5: CK_POS_NAME(permute_w)(s, p->optimized, 5, rf, rp); break;
+    case 9: CK_POS_NAME(permute_w)(s, p->optimized, 9, rf, rp); break;
+    case 12: CK_POS_NAME(permute_w)(s, p->optimized, 12, rf, rp); break;
+    default: CK_POS_NAME(permute_w)(s, p->optimized, p->width, rf, rp); break;
+    }
+}
+
+CK_POS_TARGET int CK_POS_NAME(ck_poseidon_permute)(ck_fr *state, const ck_poseidon_params *p) {
+    if (ck_poseidon_params_check(p) != CK_OK) return CK_E_ARG;
+    CK_POS_NAME(permute_any)(state, p);
+    return CK_OK;
+}
+
+CK_POS_TARGET int CK_POS_NAME(ck_poseidon_hash_many)(ck_fr *out, const ck_poseidon_params *p,
+                                                     const ck_fr *tag, const ck_fr *inputs,
+                                                     size_t n) {
+    if (ck_poseidon_params_check(p) != CK_OK) return CK_E_ARG;
+    const unsigned t = p->width, a = p->arity;
+    ck_fr s[CK_POSEIDON_MAX_WIDTH];
+    for (size_t h = 0; h < n; h++) {
+        s[0] = *tag;
+        memcpy(&s[1], inputs + h * a, a * sizeof(ck_fr));
+        memset(&s[1 + a], 0, (t - 1 - a) * sizeof(ck_fr));
+        CK_POS_NAME(permute_any)(s, p);
+        out[h] = s[1];
+    }
+    return CK_OK;
+}
+
+/* Inputs and outputs as 32-byte little-endian canonical encodings. */
+CK_POS_TARGET int CK_POS_NAME(ck_poseidon_hash_many_bytes)(uint8_t *out,
+                                                           const ck_poseidon_params *p,
+                                                           const ck_fr *tag, const uint8_t *in,
+                                                           size_t n, size_t *bad_index) {
+    if (ck_poseidon_params_check(p) != CK_OK) return CK_E_ARG;
+    static const uint64_t r2[4] = {0xc999e990f3f29c6dull, 0x2b6cedcb87925c23ull,
+                                   0x05d314967254398full, 0x0748d9d99f59ff11ull};
+    static const uint64_t plain_one[4] = {1, 0, 0, 0};
+    static const uint64_t m[4] = {CK_FR_R0, CK_FR_R1, CK_FR_R2, CK_FR_R3};
+    const unsigned t = p->width, a = p->arity;
+    ck_fr s[CK_POSEIDON_MAX_WIDTH];
+    for (size_t h = 0; h < n; h++) {
+        s[0] = *tag;
+        for (unsigned i = 0; i < a; i++) {
+            uint64_t v[4];
+            memcpy(v, in + ((size_t)h * a + i) * 32, 32);
+            int below = 0;
+            for (int k = 3; k >= 0; k--) {
+                if (v[k] != m[k]) {
+                    below = v[k] < m[k];
+                    break;
+                }
+            }
+            if (!below) {
+                if (bad_index) *bad_index = h * a + i;
+                return CK_E_NONCANONICAL;
+            }
+            CK_POS_MUL(s[1 + i].l, v, r2);
+        }
+        memset(&s[1 + a], 0, (t - 1 - a) * sizeof(ck_fr));
+        CK_POS_NAME(permute_any)(s, p);
+        uint64_t o[4];
+        CK_POS_MUL(o, s[1].l, plain_one);
+        memcpy(out + h * 32, o, 32);
+    }
+    return CK_OK;
+}
+
+#undef CK_POS_CORE
