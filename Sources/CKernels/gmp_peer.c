@@ -66,13 +66,14 @@ void ck_gmp_mulmod_chain(uint64_t x[4], const uint64_t y[4], uint64_t n) {
 /* Montgomery multiplication from GMP's low-level mpn layer: the full product with
  * mpn_mul_n, then four word-by-word reduction steps with mpn_addmul_1 (what mpn_redc_1
  * does inside GMP), then one conditional subtraction. */
-void ck_gmp_mont_chain(uint64_t x[4], const uint64_t y[4], uint64_t n) {
+static void mont_chain(uint64_t x[4], const uint64_t y[4], uint64_t n, int square) {
     const mp_limb_t m[4] = {CK_FR_R0, CK_FR_R1, CK_FR_R2, CK_FR_R3};
     mp_limb_t a[4], b[4], t[9];
     memcpy(a, x, 32);
     memcpy(b, y, 32);
     for (uint64_t i = 0; i < n; i++) {
-        mpn_mul_n(t, a, b, 4);
+        if (square) mpn_sqr(t, a, 4);
+        else mpn_mul_n(t, a, b, 4);
         t[8] = 0;
         for (int k = 0; k < 4; k++) {
             mp_limb_t q = t[k] * CK_FR_N0;
@@ -84,3 +85,9 @@ void ck_gmp_mont_chain(uint64_t x[4], const uint64_t y[4], uint64_t n) {
     }
     memcpy(x, a, 32);
 }
+
+void ck_gmp_mont_chain(uint64_t x[4], const uint64_t y[4], uint64_t n) { mont_chain(x, y, n, 0); }
+
+void ck_gmp_mont_sqr_chain(uint64_t x[4], uint64_t n) { mont_chain(x, x, n, 1); }
+
+const char *ck_gmp_version(void) { return gmp_version; }

@@ -19,18 +19,25 @@ CK_POS_CORE void CK_POS_NAME(sbox)(uint64_t x[4]) {
     CK_POS_MUL(x, x4, x);
 }
 
+/* Σ_i x[i]·c[i*stride] with one reduction per CK_FR_DOT_MAX terms. */
+CK_POS_CORE void CK_POS_NAME(dot)(uint64_t out[4], const ck_fr *x, const ck_fr *c, const unsigned n,
+                                  const unsigned stride) {
+    uint64_t acc[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+    unsigned i = 0;
+    for (; i < n && i < CK_FR_DOT_MAX; i++) ck_fr_mac_wide(acc, x[i].l, c[(size_t)i * stride].l);
+    ck_fr_redc_wide(out, acc);
+    while (i < n) { /* widths above 12 (neptune's test arities) */
+        uint64_t part[4], more[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+        for (unsigned k = 0; i < n && k < CK_FR_DOT_MAX; i++, k++) ck_fr_mac_wide(more, x[i].l, c[(size_t)i * stride].l);
+        ck_fr_redc_wide(part, more);
+        ck_fr_add_inl(out, out, part);
+    }
+}
+
 /* s <- s·A for a dense t×t matrix A (row-major, row vector convention). */
 CK_POS_CORE void CK_POS_NAME(mix_dense)(ck_fr *s, const ck_fr *A, const unsigned t) {
     ck_fr o[CK_POSEIDON_MAX_WIDTH];
-    for (unsigned j = 0; j < t; j++) {
-        uint64_t acc[4], p[4];
-        CK_POS_MUL(acc, s[0].l, A[j].l);
-        for (unsigned i = 1; i < t; i++) {
-            CK_POS_MUL(p, s[i].l, A[i * t + j].l);
-            ck_fr_add_inl(acc, acc, p);
-        }
-        memcpy(o[j].l, acc, sizeof acc);
-    }
+    for (unsigned j = 0; j < t; j++) CK_POS_NAME(dot)(o[j].l, s, A + j, t, t);
     memcpy(s, o, t * sizeof(ck_fr));
 }
 
@@ -38,16 +45,13 @@ CK_POS_CORE void CK_POS_NAME(mix_dense)(ck_fr *s, const ck_fr *A, const unsigned
  * of row 0, t-1 values); every output reads the old s[0]. */
 CK_POS_CORE void CK_POS_NAME(mix_sparse)(ck_fr *s, const ck_fr *S, const unsigned t) {
     const ck_fr *w = S, *v = S + t;
-    uint64_t acc[4], p[4];
-    const ck_fr s0 = s[0];
-    CK_POS_MUL(acc, s0.l, w[0].l);
+    uint64_t s0new[4], p[4];
+    CK_POS_NAME(dot)(s0new, s, w, t, 1);
     for (unsigned i = 1; i < t; i++) {
-        CK_POS_MUL(p, s[i].l, w[i].l);
-        ck_fr_add_inl(acc, acc, p);
-        CK_POS_MUL(p, s0.l, v[i - 1].l);
+        CK_POS_MUL(p, s[0].l, v[i - 1].l);
         ck_fr_add_inl(s[i].l, s[i].l, p);
     }
-    memcpy(s[0].l, acc, sizeof acc);
+    memcpy(s[0].l, s0new, sizeof s0new);
 }
 
 CK_POS_CORE void CK_POS_NAME(permute_w)(ck_fr *s, const ck_fr *tab, const unsigned t,

@@ -72,3 +72,85 @@ public enum BenchKernels {
         return out
     }
 }
+
+/// Field and Poseidon entry points for `spbench bench`.
+extension BenchKernels {
+    public enum FrImpl: String, Sendable { case dispatched, portable, adx }
+
+    /// Fr multiplication in use: "mulx-adx" or "portable".
+    public static var frImplementation: String { Fr.implementation }
+    public static var hasADX: Bool { ck_cpu_features() & UInt32(CK_CPU_ADX) != 0 }
+
+    /// n dependent Montgomery multiplications (or squarings); returns a limb so the
+    /// chain's result is used.
+    public static func frChain(_ n: Int, square: Bool = false, impl: FrImpl = .dispatched) -> UInt64 {
+        var x = Fr(0x1234_5678_9abc_def1).raw, y = Fr(0x0fed_cba9_8765_4321).raw
+        let useADX = impl == .adx || (impl == .dispatched && Fr.implementation == "mulx-adx")
+        if useADX {
+            _ = square ? ck_fr_sqr_chain_adx(&x, UInt64(n)) : ck_fr_mul_chain_adx(&x, &y, UInt64(n))
+        } else if square {
+            ck_fr_sqr_chain_portable(&x, UInt64(n))
+        } else {
+            ck_fr_mul_chain_portable(&x, &y, UInt64(n))
+        }
+        return x.l.0
+    }
+
+    /// GMP peers: mpz_mul + mpz_mod, and mpn_mul_n (or mpn_sqr) + mpn_addmul_1 Montgomery reduction.
+    public enum GMPPeer: Sendable { case mpzMulMod, mpnMontgomery, mpnMontgomerySquare }
+
+    public static func gmpChain(_ n: Int, _ peer: GMPPeer) -> UInt64 {
+        var x: [UInt64] = [0x1234_5678_9abc_def1, 7, 9, 11], y: [UInt64] = [0x0fed_cba9_8765_4321, 3, 5, 0x1111]
+        switch peer {
+        case .mpzMulMod: ck_gmp_mulmod_chain(&x, &y, UInt64(n))
+        case .mpnMontgomery: ck_gmp_mont_chain(&x, &y, UInt64(n))
+        case .mpnMontgomerySquare: ck_gmp_mont_sqr_chain(&x, UInt64(n))
+        }
+        return x[0]
+    }
+
+    /// Prepared inputs for timing `count` MerkleTree hashes of one arity per call.
+    public struct PoseidonBatch: @unchecked Sendable {
+        let parameters: PoseidonParameters
+        let arity: Int
+        let count: Int
+        let inputs: [ck_fr]
+        var tag: ck_fr
+        var out: [ck_fr]
+
+        public init(arity: Int, count: Int) {
+            parameters = .standard(arity: arity)
+            self.arity = arity
+            self.count = count
+            inputs = (0..<(arity * count)).map { Fr(UInt64($0) &* 0x9e37_79b9_7f4a_7c15 | 1).squared().raw }
+            tag = Poseidon.Tag.merkleTree(arity: arity).raw
+            out = [ck_fr](repeating: ck_fr(), count: count)
+        }
+
+        /// Hashes the batch with the dispatched kernel (or the portable one).
+        public mutating func run(portable: Bool = false) {
+            let a = arity, n = count
+            parameters.withParams(arity: a) { p in
+                inputs.withUnsafeBufferPointer { i in
+                    out.withUnsafeMutableBufferPointer { o in
+                        _ = portable ? ck_poseidon_hash_many_portable(o.baseAddress, p, &tag, i.baseAddress, n)
+                            : ck_poseidon_hash_many(o.baseAddress, p, &tag, i.baseAddress, n)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fr multiplications per hash of neptune's optimized form (poseidon.md §8.4):
+    /// S-boxes 3·(t·R_F + R_P), dense mixes R_F·t², sparse mixes R_P·(2t − 1).
+    public static func poseidonMultiplications(arity: Int) -> Int {
+        let p = PoseidonParameters.standard(arity: arity)
+        let t = p.width
+        return 3 * (t * p.fullRounds + p.partialRounds) + p.fullRounds * t * t + p.partialRounds * (2 * t - 1)
+    }
+}
+
+extension BenchKernels {
+    /// The GMP library version, e.g. "6.2.1".
+    public static var gmpVersion: String { String(cString: ck_gmp_version()) }
+}

@@ -153,6 +153,9 @@ int ck_gmp_fr_op(uint8_t out[32], int op, const uint8_t a[32], const uint8_t b[3
  * with mpn_mul_n and a word-by-word mpn_addmul_1 reduction. x, y: 4 plain limbs < r. */
 void ck_gmp_mulmod_chain(uint64_t x[4], const uint64_t y[4], uint64_t n);
 void ck_gmp_mont_chain(uint64_t x[4], const uint64_t y[4], uint64_t n);
+/* The same Montgomery reduction after mpn_sqr: x <- x^2 * 2^-256. */
+void ck_gmp_mont_sqr_chain(uint64_t x[4], uint64_t n);
+const char *ck_gmp_version(void);
 
 /* ---- Poseidon (poseidon.c, poseidon_adx.c) ------------------------------------------ */
 #define CK_POSEIDON_MAX_WIDTH 65

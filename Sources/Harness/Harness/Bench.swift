@@ -83,7 +83,7 @@ public struct BenchRun: Sendable {
             "build": Host.buildConfiguration,
             "host": Host.info,
             "git": Host.git,
-            "implementation": ["sha256": SHA256.implementation],
+            "implementation": ["sha256": SHA256.implementation, "fr": BenchKernels.frImplementation],
             "benchmarks": results.map(\.json),
         ]
     }
@@ -191,7 +191,7 @@ func randomBytes(_ n: Int, seed: UInt64) -> [UInt8] {
 }
 
 public enum BenchRunner {
-    public static let groups = ["sha256", "fr32", "tree_d", "commp"]
+    public static let groups = ["sha256", "fr32", "tree_d", "commp", "fr", "poseidon", "poseidon_tree"]
 
     public static func run(groups requested: [String], quick: Bool, allowDebug: Bool,
                            log: (String) -> Void) throws -> BenchRun {
@@ -315,6 +315,7 @@ public enum BenchRunner {
                 log("  commp.peak-rss: could not run \(Paths.executable) commp as a subprocess; not measured")
             }
         }
+        try runFieldGroups(want: want, quick: quick, repeats: repeats, minSec: minSec, add: add, log: log)
         return BenchRun(results: results, quick: quick, created: Date())
     }
 

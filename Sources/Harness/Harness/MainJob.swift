@@ -5,7 +5,7 @@ import Kernels
 public enum MainJob {
     public static func run(log: (String) -> Void) -> Int32 {
         let dir = Paths.fixturesDirectory()
-        log("spbench: verifying \(dir) (SHA-256: \(SHA256.implementation))")
+        log("spbench: verifying \(dir) (SHA-256: \(SHA256.implementation), Fr: \(Fr.implementation))")
         let report = Verifier.run(paths: [dir])
         var bench: BenchRun?
         var benchNote: String?
