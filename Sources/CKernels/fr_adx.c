@@ -1,10 +1,6 @@
 /* Fr multiplication with mulx/adcx/adox (BMI2 + ADX), chosen at run time by cpu.c. */
 #include "dispatch.h"
-#if __has_include("fr_mont_adx.h")
 #include "fr_mont_adx.h"
-#else
-#include "fr_mont_adx_standin.h" /* TEMP */
-#endif
 
 #define CK_ADX_TARGET __attribute__((target("adx,bmi2")))
 

@@ -20,10 +20,12 @@ size_t ck_poseidon_optimized_count(uint32_t width, uint32_t full_rounds, uint32_
 }
 
 #define CK_POS_MUL(o, a, b) ck_fr_mul_portable_inl((o), (a), (b))
+#define CK_POS_SQR(o, a) ck_fr_mul_portable_inl((o), (a), (a))
 #define CK_POS_NAME(x) x##_portable
 #define CK_POS_TARGET
 #include "poseidon_core.h"
 #undef CK_POS_MUL
+#undef CK_POS_SQR
 #undef CK_POS_NAME
 #undef CK_POS_TARGET
 

@@ -1,12 +1,9 @@
 /* The optimized Poseidon permutation over the mulx/adx multiplication (poseidon_core.h). */
 #include "dispatch.h"
-#if __has_include("fr_mont_adx.h")
 #include "fr_mont_adx.h"
-#else
-#include "fr_mont_adx_standin.h" /* TEMP */
-#endif
 
 #define CK_POS_MUL(o, a, b) ck_fr_mul_adx_inl((o), (a), (b))
+#define CK_POS_SQR(o, a) ck_fr_sqr_adx_inl((o), (a))
 #define CK_POS_NAME(x) x##_adx_impl
 #define CK_POS_TARGET __attribute__((target("adx,bmi2")))
 #include "poseidon_core.h"

@@ -2,6 +2,7 @@
  * written once over an inlined Fr multiplication. Included by poseidon.c (portable
  * multiplication) and poseidon_adx.c (mulx/adx) with these macros defined:
  *   CK_POS_MUL(o, a, b)  Montgomery product of 4-limb arrays
+ *   CK_POS_SQR(o, a)     Montgomery square
  *   CK_POS_NAME(x)       the name of an exported entry point of this implementation
  *   CK_POS_TARGET        function attributes of this implementation (may be empty)
  * The width is a parameter of always-inlined functions; the entry points switch over
@@ -14,8 +15,8 @@
 
 CK_POS_CORE void CK_POS_NAME(sbox)(uint64_t x[4]) {
     uint64_t x2[4], x4[4];
-    CK_POS_MUL(x2, x, x);
-    CK_POS_MUL(x4, x2, x2);
+    CK_POS_SQR(x2, x);
+    CK_POS_SQR(x4, x2);
     CK_POS_MUL(x, x4, x);
 }
 
