@@ -90,6 +90,67 @@ CK_POS_CORE void CK_POS_NAME(permute_w)(ck_fr *s, const ck_fr *tab, const unsign
     CK_POS_NAME(mix_dense)(s, M, t);
 }
 
+/* Two independent permutations in lockstep: each step is issued for both states, so
+ * the latency chain of one (the S-box of lane 0 in the partial rounds) overlaps the
+ * other's work. */
+CK_POS_CORE void CK_POS_NAME(permute2_w)(ck_fr *sa, ck_fr *sb, const ck_fr *tab, const unsigned t,
+                                         const unsigned rf, const unsigned rp) {
+    ck_fr *st[2] = {sa, sb};
+    const ck_fr *C = tab;
+    const ck_fr *M = tab + (size_t)t * rf + rp;
+    const ck_fr *P = M + (size_t)t * t;
+    const ck_fr *S = P + (size_t)t * t;
+    const unsigned half = rf / 2;
+    for (unsigned i = 0; i < t; i++)
+        for (int k = 0; k < 2; k++) ck_fr_add_inl(st[k][i].l, st[k][i].l, C[i].l);
+    C += t;
+    for (unsigned r = 0; r < half; r++) {
+        for (unsigned i = 0; i < t; i++) {
+            for (int k = 0; k < 2; k++) {
+                CK_POS_NAME(sbox)(st[k][i].l);
+                ck_fr_add_inl(st[k][i].l, st[k][i].l, C[i].l);
+            }
+        }
+        C += t;
+        for (int k = 0; k < 2; k++) CK_POS_NAME(mix_dense)(st[k], r == half - 1 ? P : M, t);
+    }
+    for (unsigned j = 0; j < rp; j++) {
+        for (int k = 0; k < 2; k++) {
+            CK_POS_NAME(sbox)(st[k][0].l);
+            ck_fr_add_inl(st[k][0].l, st[k][0].l, C[0].l);
+        }
+        C += 1;
+        for (int k = 0; k < 2; k++) CK_POS_NAME(mix_sparse)(st[k], S + (size_t)j * (2 * t - 1), t);
+    }
+    for (unsigned r = 0; r + 1 < half; r++) {
+        for (unsigned i = 0; i < t; i++) {
+            for (int k = 0; k < 2; k++) {
+                CK_POS_NAME(sbox)(st[k][i].l);
+                ck_fr_add_inl(st[k][i].l, st[k][i].l, C[i].l);
+            }
+        }
+        C += t;
+        for (int k = 0; k < 2; k++) CK_POS_NAME(mix_dense)(st[k], M, t);
+    }
+    for (unsigned i = 0; i < t; i++)
+        for (int k = 0; k < 2; k++) CK_POS_NAME(sbox)(st[k][i].l);
+    for (int k = 0; k < 2; k++) CK_POS_NAME(mix_dense)(st[k], M, t);
+}
+
+static CK_POS_TARGET void CK_POS_NAME(permute2_any)(ck_fr *sa, ck_fr *sb, const ck_poseidon_params *p) {
+    const unsigned rf = p->full_rounds, rp = p->partial_rounds;
+    switch (p->width) {
+    case 3: CK_POS_NAME(permute2_w)(sa, sb, p->optimized, 3, rf, rp); break;
+    case 5: CK_POS_NAME(permute2_w)(sa, sb, p->optimized, 5, rf, rp); break;
+    case 9: CK_POS_NAME(permute2_w)(sa, sb, p->optimized, 9, rf, rp); break;
+    case 12: CK_POS_NAME(permute2_w)(sa, sb, p->optimized, 12, rf, rp); break;
+    default:
+        CK_POS_NAME(permute_w)(sa, p->optimized, p->width, rf, rp);
+        CK_POS_NAME(permute_w)(sb, p->optimized, p->width, rf, rp);
+        break;
+    }
+}
+
 /* One permutation with the width as a compile-time constant for Filecoin's widths. */
 static CK_POS_TARGET void CK_POS_NAME(permute_any)(ck_fr *s, const ck_poseidon_params *p) {
     const unsigned rf = p->full_rounds, rp = p->partial_rounds;
@@ -113,13 +174,17 @@ CK_POS_TARGET int CK_POS_NAME(ck_poseidon_hash_many)(ck_fr *out, const ck_poseid
                                                      size_t n) {
     if (ck_poseidon_params_check(p) != CK_OK) return CK_E_ARG;
     const unsigned t = p->width, a = p->arity;
-    ck_fr s[CK_POSEIDON_MAX_WIDTH];
-    for (size_t h = 0; h < n; h++) {
-        s[0] = *tag;
-        memcpy(&s[1], inputs + h * a, a * sizeof(ck_fr));
-        memset(&s[1 + a], 0, (t - 1 - a) * sizeof(ck_fr));
-        CK_POS_NAME(permute_any)(s, p);
-        out[h] = s[1];
+    ck_fr s[2][CK_POSEIDON_MAX_WIDTH];
+    for (size_t h = 0; h < n; h += 2) {
+        const int pair = h + 1 < n;
+        for (int k = 0; k <= pair; k++) {
+            s[k][0] = *tag;
+            memcpy(&s[k][1], inputs + (h + k) * a, a * sizeof(ck_fr));
+            memset(&s[k][1 + a], 0, (t - 1 - a) * sizeof(ck_fr));
+        }
+        if (pair) CK_POS_NAME(permute2_any)(s[0], s[1], p);
+        else CK_POS_NAME(permute_any)(s[0], p);
+        for (int k = 0; k <= pair; k++) out[h + k] = s[k][1];
     }
     return CK_OK;
 }
@@ -135,30 +200,36 @@ CK_POS_TARGET int CK_POS_NAME(ck_poseidon_hash_many_bytes)(uint8_t *out,
     static const uint64_t plain_one[4] = {1, 0, 0, 0};
     static const uint64_t m[4] = {CK_FR_R0, CK_FR_R1, CK_FR_R2, CK_FR_R3};
     const unsigned t = p->width, a = p->arity;
-    ck_fr s[CK_POSEIDON_MAX_WIDTH];
-    for (size_t h = 0; h < n; h++) {
-        s[0] = *tag;
-        for (unsigned i = 0; i < a; i++) {
-            uint64_t v[4];
-            memcpy(v, in + ((size_t)h * a + i) * 32, 32);
-            int below = 0;
-            for (int k = 3; k >= 0; k--) {
-                if (v[k] != m[k]) {
-                    below = v[k] < m[k];
-                    break;
+    ck_fr s[2][CK_POSEIDON_MAX_WIDTH];
+    for (size_t h = 0; h < n; h += 2) {
+        const int pair = h + 1 < n;
+        for (int k = 0; k <= pair; k++) {
+            s[k][0] = *tag;
+            for (unsigned i = 0; i < a; i++) {
+                uint64_t v[4];
+                memcpy(v, in + ((h + k) * a + i) * 32, 32);
+                int below = 0;
+                for (int w = 3; w >= 0; w--) {
+                    if (v[w] != m[w]) {
+                        below = v[w] < m[w];
+                        break;
+                    }
                 }
+                if (!below) {
+                    if (bad_index) *bad_index = (h + k) * a + i;
+                    return CK_E_NONCANONICAL;
+                }
+                CK_POS_MUL(s[k][1 + i].l, v, r2);
             }
-            if (!below) {
-                if (bad_index) *bad_index = h * a + i;
-                return CK_E_NONCANONICAL;
-            }
-            CK_POS_MUL(s[1 + i].l, v, r2);
+            memset(&s[k][1 + a], 0, (t - 1 - a) * sizeof(ck_fr));
         }
-        memset(&s[1 + a], 0, (t - 1 - a) * sizeof(ck_fr));
-        CK_POS_NAME(permute_any)(s, p);
-        uint64_t o[4];
-        CK_POS_MUL(o, s[1].l, plain_one);
-        memcpy(out + h * 32, o, 32);
+        if (pair) CK_POS_NAME(permute2_any)(s[0], s[1], p);
+        else CK_POS_NAME(permute_any)(s[0], p);
+        for (int k = 0; k <= pair; k++) {
+            uint64_t o[4];
+            CK_POS_MUL(o, s[k][1].l, plain_one);
+            memcpy(out + (h + k) * 32, o, 32);
+        }
     }
     return CK_OK;
 }

@@ -29,21 +29,20 @@ public enum Poseidon {
 
     /// Runs the optimized permutation over a full state (width elements).
     public static func permute(_ state: inout [Fr], parameters p: PoseidonParameters) {
-        precondition(state.count == p.width, "the state has \(p.width) elements")
-        var raw = state.map(\.raw)
-        let status = p.withParams(arity: p.arity) { params in
-            raw.withUnsafeMutableBufferPointer { ck_poseidon_permute($0.baseAddress, params) }
-        }
-        precondition(status == CK_OK, "Poseidon parameters rejected by the kernel")
-        state = raw.map { Fr(raw: $0) }
+        run(ck_poseidon_permute, &state, p)
     }
 
     /// The plain reference form of poseidon.md §7 (a slow oracle for tests).
     public static func permuteReference(_ state: inout [Fr], parameters p: PoseidonParameters) {
+        run(ck_poseidon_permute_reference, &state, p)
+    }
+
+    private static func run(_ kernel: (UnsafeMutablePointer<ck_fr>?, UnsafePointer<ck_poseidon_params>?) -> Int32,
+                            _ state: inout [Fr], _ p: PoseidonParameters) {
         precondition(state.count == p.width, "the state has \(p.width) elements")
         var raw = state.map(\.raw)
         let status = p.withParams(arity: p.arity) { params in
-            raw.withUnsafeMutableBufferPointer { ck_poseidon_permute_reference($0.baseAddress, params) }
+            raw.withUnsafeMutableBufferPointer { kernel($0.baseAddress, params) }
         }
         precondition(status == CK_OK, "Poseidon parameters rejected by the kernel")
         state = raw.map { Fr(raw: $0) }
