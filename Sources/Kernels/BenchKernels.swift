@@ -154,3 +154,21 @@ extension BenchKernels {
     /// The GMP library version, e.g. "6.2.1".
     public static var gmpVersion: String { String(cString: ck_gmp_version()) }
 }
+
+extension BenchKernels {
+    /// Hashes `calls` batches of `count` arity-`arity` hashes on each of `threads` threads
+    /// at once (each thread its own inputs); returns hashes per second over all threads.
+    /// This is the machine's real multi-core Poseidon rate, the limit a tree build meets.
+    public static func poseidonAggregateRate(arity: Int, count: Int, calls: Int, threads: Int) -> Double {
+        let batches = (0..<threads).map { _ in UncheckedSendable(PoseidonBatch(arity: arity, count: count)) }
+        let clock = ContinuousClock()
+        let t = clock.measure {
+            Parallel.run(threads, threads: threads) { i in
+                var b = batches[i].value
+                for _ in 0..<calls { b.run() }
+            }
+        }
+        let s = Double(t.components.seconds) + Double(t.components.attoseconds) * 1e-18
+        return Double(threads * calls * count) / s
+    }
+}

@@ -338,10 +338,13 @@ public enum BenchRunner {
             left -= UInt64(n)
         }
         try? h.close()
-        var status: Int32 = 0
+        // Foundation's Process reaps the child itself (a wait4 of our own can lose that
+        // race), so read the peak from RUSAGE_CHILDREN: the largest child waited for, and
+        // the other children of a bench run (git) are far smaller.
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { return nil }
         var usage = rusage()
-        let pid = p.processIdentifier
-        guard wait4(pid, &status, 0, &usage) == pid else { return nil }
+        guard getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage) == 0 else { return nil }
         return Double(usage.ru_maxrss) / 1024  // ru_maxrss is in KiB on Linux
     }
 }
