@@ -103,6 +103,33 @@ void ck_fr_to_bytes_many(uint8_t *out, const ck_fr *in, size_t n) {
     for (size_t i = 0; i < n; i++) ck_fr_to_bytes(out + 32 * i, &in[i]);
 }
 
+static int bytes_many(uint8_t *out, const uint8_t *a, const uint8_t *b, size_t n, size_t *bad_index,
+                      int subtract) {
+    for (size_t i = 0; i < n; i++) {
+        uint64_t x[4], y[4], z[4];
+        for (int k = 0; k < 4; k++) {
+            x[k] = load_le64(a + 32 * i + 8 * k);
+            y[k] = load_le64(b + 32 * i + 8 * k);
+        }
+        if (!below_modulus(x) || !below_modulus(y)) {
+            if (bad_index) *bad_index = i;
+            return CK_E_NONCANONICAL;
+        }
+        if (subtract) ck_fr_sub_inl(z, x, y);
+        else ck_fr_add_inl(z, x, y); /* plain integers mod r: the same code as Montgomery */
+        for (int k = 0; k < 4; k++) store_le64(out + 32 * i + 8 * k, z[k]);
+    }
+    return CK_OK;
+}
+
+int ck_fr_add_bytes_many(uint8_t *out, const uint8_t *a, const uint8_t *b, size_t n, size_t *bad_index) {
+    return bytes_many(out, a, b, n, bad_index, 0);
+}
+
+int ck_fr_sub_bytes_many(uint8_t *out, const uint8_t *a, const uint8_t *b, size_t n, size_t *bad_index) {
+    return bytes_many(out, a, b, n, bad_index, 1);
+}
+
 /* Square-and-multiply over the exponent bits, most significant first. The exponent is
  * public in every use (r-2, round numbers, test vectors). */
 void ck_fr_pow(ck_fr *out, const ck_fr *a, const uint8_t exp_le[32]) {

@@ -315,6 +315,8 @@ final class PositionalFile: @unchecked Sendable {
 
     deinit { close(fd) }
 
+    var fdValue: Int32 { fd }
+
     func size() throws(IOError) -> UInt64 {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw IOError(path: path, operation: "stat", code: errno) }

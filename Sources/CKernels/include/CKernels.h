@@ -138,6 +138,13 @@ int ck_fr_inv(ck_fr *out, const ck_fr *a);
  * in. CK_E_NOT_INVERTIBLE (out untouched) when any input is 0. */
 int ck_fr_batch_inv(ck_fr *out, const ck_fr *in, size_t n, ck_fr *scratch);
 
+/* Element-wise on canonical 32-byte encodings (no Montgomery form involved): out = a + b
+ * or a - b mod r, n elements; out may equal a or b. A non-canonical input stops the call
+ * with CK_E_NONCANONICAL and its index in *bad_index (the encoding and unsealing of
+ * sealing: replica = key + data, data = replica - key). */
+int ck_fr_add_bytes_many(uint8_t *out, const uint8_t *a, const uint8_t *b, size_t n, size_t *bad_index);
+int ck_fr_sub_bytes_many(uint8_t *out, const uint8_t *a, const uint8_t *b, size_t n, size_t *bad_index);
+
 /* Benchmarks: n dependent steps x <- x*y (x <- x^2) with the multiplication inlined. */
 void ck_fr_mul_chain_portable(ck_fr *x, const ck_fr *y, uint64_t n);
 void ck_fr_sqr_chain_portable(ck_fr *x, uint64_t n);
@@ -199,6 +206,48 @@ int ck_poseidon_hash_many_bytes_portable(uint8_t *out, const ck_poseidon_params 
                                          size_t *bad_index);
 int ck_poseidon_hash_many_bytes_adx(uint8_t *out, const ck_poseidon_params *p, const ck_fr *tag,
                                     const uint8_t *in, size_t n, size_t *bad_index);
+
+/* ---- The SDR graph (sdr_graph.c, blake2b.c, chacha8.c) ------------------------------ */
+/* porep-post.md §5. Everything here depends only on porep_id, the node count N and the api
+ * version; node indices are u32 (N <= 2^31). */
+typedef struct {
+    uint64_t nodes;            /* N */
+    uint8_t drg_seed[28];      /* SHA256("Filecoin_DRSample" || porep_id)[0..28] */
+    uint64_t feistel_keys[4];  /* LE64 words of SHA256("Filecoin_Feistel" || porep_id) */
+    uint32_t feistel_half_bits;
+    uint32_t legacy;           /* 1 for api 1.0.0 (proof ids 0-4), else 0 */
+} ck_sdr_graph;
+
+/* CK_E_ARG when nodes < 2 or nodes > 2^31. legacy: 1 for api 1.0.0. */
+int ck_sdr_graph_init(ck_sdr_graph *g, const uint8_t porep_id[32], uint64_t nodes, int legacy);
+/* The 6 DRG parents of v in the api version's order (§5.2). */
+void ck_sdr_drg_parents(uint32_t out[6], const ck_sdr_graph *g, uint64_t v);
+/* The 8 expander parents of v (§5.3). */
+void ck_sdr_expander_parents(uint32_t out[8], const ck_sdr_graph *g, uint64_t v);
+/* The parent cache rows of nodes [first, first + count): 14 u32 per node (6 DRG then 8
+ * expander), what the cache file holds in little-endian order. */
+int ck_sdr_parents_fill(uint32_t *out, const ck_sdr_graph *g, uint64_t first, uint64_t count);
+/* Unkeyed BLAKE2b with a 64-byte digest. */
+void ck_blake2b512(uint8_t out[64], const uint8_t *in, size_t len);
+/* ChaCha8 keystream (rand_chacha ChaCha8Rng): nblocks 64-byte blocks from block counter
+ * `counter`, stream id 0. */
+void ck_chacha8_blocks(uint8_t *out, const uint8_t key[32], uint64_t counter, size_t nblocks);
+
+/* ---- SDR labeling (sdr_label.c, sdr_label_shani.c) ---------------------------------- */
+/* porep-post.md §6.1. Labels one layer of `lanes` sectors (1, 2 or 4) that share the graph:
+ * cur[i]: N*32 bytes of output for sector i; prev[i]: its previous layer (NULL for layer
+ * 1); parents: the parent cache (N*14 u32); replica_ids[i]: 32 bytes; layer: 1-based.
+ * Labels within a layer are sequential; the lanes are interleaved in one thread with the
+ * multi-buffer SHA-256 kernel (SHA-NI) or run one after another (portable). */
+int ck_sdr_label_layer(uint8_t *const *cur, const uint8_t *const *prev, const uint32_t *parents,
+                       uint64_t nodes, const uint8_t *const *replica_ids, uint32_t layer, size_t lanes);
+int ck_sdr_label_layer_portable(uint8_t *const *cur, const uint8_t *const *prev,
+                                const uint32_t *parents, uint64_t nodes,
+                                const uint8_t *const *replica_ids, uint32_t layer, size_t lanes);
+/* CK_E_UNSUPPORTED without SHA-NI. */
+int ck_sdr_label_layer_shani(uint8_t *const *cur, const uint8_t *const *prev,
+                             const uint32_t *parents, uint64_t nodes,
+                             const uint8_t *const *replica_ids, uint32_t layer, size_t lanes);
 
 #ifdef __cplusplus
 }
