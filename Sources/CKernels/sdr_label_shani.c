@@ -2,29 +2,37 @@
  *
  * A label (node v >= 1) is 20 compressions: block 0 = the 64-byte prefix
  * replica_id || BE32(layer) || BE64(v) || 0^20, blocks 1..18 = pairs of 32-byte parent
- * labels, block 19 = the 37th parent slot followed by the padding of a 1248-byte message.
- * The parent list repeats, so a node has few distinct blocks:
- *   layer 1:  D1..D3 = (P0,P1) (P2,P3) (P4,P5), blocks 1..18 = (D1 D2 D3) x 6, block 19 = P0|pad;
- *   layer >= 2: D1..D7 = (P0,P1) .. (P12,P13), blocks 1..18 = D1..D7 D1..D7 D1..D4,
- *               block 19 = P8|pad.
- * The message schedule (W + K) of each distinct block is computed once per node, straight
- * from the parent labels (no 1248-byte message is built), into a per-lane stack table, and
- * that work is software-pipelined under the rounds of other blocks:
- *   - D1 needs label v-1 (and any DRG block may), so D1..D3 are scheduled during node v
- *     itself: D1 while block 0 runs (or just before block 1), D2 during block 1, D3 during 2.
- *   - The expander blocks D4..D7 and the last block only read the previous layer, so node
- *     v+1's are scheduled during node v's blocks 14..19, each into the slot that node v
- *     has just finished with (in place: group q is read by the rounds before it is
- *     overwritten).
- *   - Block 0 depends on v only. With 1 or 2 lanes, node v+1's block 0 runs as extra
- *     independent streams interleaved with one of node v's blocks, so the per-sector
- *     critical path is 19 compressions. With 4 lanes the SHA unit is throughput-bound and
- *     block 0 simply runs first, overlapped with D1's schedule.
- * Parent labels are random reads in large layers, so the labels of node v + SDR_PF_DIST
- * are prefetched. Lanes (sectors) share the parent rows and are interleaved round by round
- * in one thread, as in ck_sha256_compress_lanes_shani.
+ * labels, block 19 = the 37th parent slot followed by the padding of a 1248-byte message
+ * (0x80, zeros, BE64(9984)). The parent list repeats, so a node has few distinct blocks:
+ *   layer 1:    D1..D3 = (P0,P1) (P2,P3) (P4,P5); blocks 1..18 = (D1 D2 D3) x 6; block 19 = P0|pad
+ *   layer >= 2: D1..D7 = (P0,P1) .. (P12,P13); blocks 1..18 = D1..D7 D1..D7 D1..D4;
+ *               block 19 = P8|pad
+ * Each distinct block's message schedule (W + K) is computed once per node, straight from
+ * the parent labels (no 1248-byte message is built), into a per-lane table on the stack.
+ * That saves more than half of the sha256msg1/msg2 work, which matters because sha256msg2
+ * occupies the SHA unit for 2 cycles and sha256rnds2 (4-cycle latency) issues only one per
+ * cycle (measured on Zen 4): with 4 lanes the SHA unit, not latency, is the limit.
  *
- * Parent rows are checked as they are first read (DRG parents of v must be < v, expander
+ * Pipelining (a node is a fixed sequence of steps, see the step tables below):
+ *   - D1 holds label v-1 (and any DRG block may), so D1..D3 are scheduled during node v:
+ *     D1 before block 1 (or during block 0), D2 during block 1, D3 during block 2.
+ *   - The expander blocks D4..D7 and the last block read only the previous layer, so node
+ *     v+1's are scheduled during node v's blocks 14..19, into slots node v is done with
+ *     (D4 and the last block alternate between two slots by node parity).
+ *   - Block 0 depends on v only. With 1 or 2 lanes, node v+1's block 0 runs as extra
+ *     streams interleaved with one of node v's blocks, so the per-sector critical path is
+ *     19 compressions. With 4 lanes the SHA unit is saturated anyway and block 0 runs first
+ *     in node v, overlapped with D1's schedule.
+ *   - Within a block the schedule steps are spread over the 16 round groups lane after lane,
+ *     so only one lane's schedule window is live (no register spills with 4 lanes).
+ * The lanes (sectors) share the parent rows and are interleaved round by round in one
+ * thread. The round groups are written in inline asm: W+K is loaded straight into xmm0
+ * (movdqa for words 0-1, movq of the high half for words 2-3), which the compiler otherwise
+ * turns into register copies and spills. The per-node loop runs over a step table so that
+ * each variant has one copy of the rounds code (it stays in the op cache).
+ * Parent labels are random reads in large layers: node v + SDR_PF_DIST's are prefetched.
+ *
+ * Parent rows are checked before they are read (DRG parents of v must be < v, expander
  * parents < N): a bad row stops the layer with CK_E_ARG, the labels before it written. */
 #include "sha256_shani.h"
 
@@ -33,10 +41,87 @@
 #ifndef SDR_PF_DIST
 #define SDR_PF_DIST 2 /* nodes ahead whose parent labels are prefetched */
 #endif
+#ifndef SDR_B0X4
+#define SDR_B0X4 0 /* 4 lanes: interleave block 0 as 4 more streams (8 in all) */
+#endif
 
-#define SLOT_L 7   /* the last block (P8|pad or P0|pad) */
-#define SLOT_B0 8  /* block 0 (prefix) */
-#define NSLOTS 9
+/* Schedule slots (per lane). Codes 0..8 name blocks; D4 and L alternate by node parity
+ * between slots 3/9 and 7/10: the "next" codes name the other one. */
+enum {
+    C_D1, C_D2, C_D3, C_D4, C_D5, C_D6, C_D7, C_L, C_B0, C_D4N, C_LN, NCODES
+};
+#define NSLOTS 11
+
+/* How a step's schedule job finds its two 32-byte halves (per lane). */
+enum {
+    J_NONE,   /* no job */
+    J_CUR,    /* cur + 32*row[i], cur + 32*row[j] (DRG, this node) */
+    J_CURPAD, /* cur + 32*row[i], pad_half */
+    J_NPRV,   /* prev + 32*nrow[i], prev + 32*nrow[j] (expander, next node) */
+    J_NPRVPAD,/* prev + 32*nrow[i], pad_half */
+    J_B0,     /* replica_id, prefix tail of node v+1 */
+};
+
+/* One step: rounds with slot code d; job kind/i/j into slot code t; x: also run node v+1's
+ * block 0 as extra streams. */
+typedef struct {
+    uint8_t d, kind, i, j, t, x;
+} sdr_step;
+
+/* Layer >= 2, block 0 overlapped (k = 1..19; D1 is scheduled before step 1). */
+static const sdr_step steps_ln_b0x[19] = {
+    {C_D1, J_CUR, 2, 3, C_D2, 0},       {C_D2, J_CUR, 4, 5, C_D3, 0},
+    {C_D3, J_B0, 0, 0, C_B0, 0},        {C_D4, J_NONE, 0, 0, 0, 1},
+    {C_D5, 0, 0, 0, 0, 0},              {C_D6, 0, 0, 0, 0, 0},
+    {C_D7, 0, 0, 0, 0, 0},              {C_D1, 0, 0, 0, 0, 0},
+    {C_D2, 0, 0, 0, 0, 0},              {C_D3, 0, 0, 0, 0, 0},
+    {C_D4, 0, 0, 0, 0, 0},              {C_D5, 0, 0, 0, 0, 0},
+    {C_D6, 0, 0, 0, 0, 0},              {C_D7, J_NPRV, 8, 9, C_D5, 0},
+    {C_D1, J_NPRV, 10, 11, C_D6, 0},    {C_D2, J_NPRV, 12, 13, C_D7, 0},
+    {C_D3, 0, 0, 0, 0, 0},              {C_D4, J_NPRV, 6, 7, C_D4N, 0},
+    {C_L, J_NPRVPAD, 8, 0, C_LN, 0},
+};
+/* Layer >= 2, block 0 first (k = 0..19). */
+static const sdr_step steps_ln_b0f[20] = {
+    {C_B0, J_CUR, 0, 1, C_D1, 0},
+    {C_D1, J_CUR, 2, 3, C_D2, 0},       {C_D2, J_CUR, 4, 5, C_D3, 0},
+    {C_D3, 0, 0, 0, 0, 0},              {C_D4, 0, 0, 0, 0, 0},
+    {C_D5, 0, 0, 0, 0, 0},              {C_D6, 0, 0, 0, 0, 0},
+    {C_D7, 0, 0, 0, 0, 0},              {C_D1, 0, 0, 0, 0, 0},
+    {C_D2, 0, 0, 0, 0, 0},              {C_D3, 0, 0, 0, 0, 0},
+    {C_D4, 0, 0, 0, 0, 0},              {C_D5, 0, 0, 0, 0, 0},
+    {C_D6, 0, 0, 0, 0, 0},              {C_D7, J_NPRV, 8, 9, C_D5, 0},
+    {C_D1, J_NPRV, 10, 11, C_D6, 0},    {C_D2, J_NPRV, 12, 13, C_D7, 0},
+    {C_D3, J_B0, 0, 0, C_B0, 0},        {C_D4, J_NPRV, 6, 7, C_D4N, 0},
+    {C_L, J_NPRVPAD, 8, 0, C_LN, 0},
+};
+/* Layer 1, block 0 overlapped (k = 1..19). */
+static const sdr_step steps_l1_b0x[19] = {
+    {C_D1, J_CUR, 2, 3, C_D2, 0},       {C_D2, J_CUR, 4, 5, C_D3, 0},
+    {C_D3, J_CURPAD, 0, 0, C_L, 0},     {C_D1, J_B0, 0, 0, C_B0, 0},
+    {C_D2, 0, 0, 0, 0, 1},              {C_D3, 0, 0, 0, 0, 0},
+    {C_D1, 0, 0, 0, 0, 0},              {C_D2, 0, 0, 0, 0, 0},
+    {C_D3, 0, 0, 0, 0, 0},              {C_D1, 0, 0, 0, 0, 0},
+    {C_D2, 0, 0, 0, 0, 0},              {C_D3, 0, 0, 0, 0, 0},
+    {C_D1, 0, 0, 0, 0, 0},              {C_D2, 0, 0, 0, 0, 0},
+    {C_D3, 0, 0, 0, 0, 0},              {C_D1, 0, 0, 0, 0, 0},
+    {C_D2, 0, 0, 0, 0, 0},              {C_D3, 0, 0, 0, 0, 0},
+    {C_L, 0, 0, 0, 0, 0},
+};
+/* Layer 1, block 0 first (k = 0..19). */
+static const sdr_step steps_l1_b0f[20] = {
+    {C_B0, J_CUR, 0, 1, C_D1, 0},
+    {C_D1, J_CUR, 2, 3, C_D2, 0},       {C_D2, J_CUR, 4, 5, C_D3, 0},
+    {C_D3, J_CURPAD, 0, 0, C_L, 0},     {C_D1, 0, 0, 0, 0, 0},
+    {C_D2, 0, 0, 0, 0, 0},              {C_D3, 0, 0, 0, 0, 0},
+    {C_D1, 0, 0, 0, 0, 0},              {C_D2, 0, 0, 0, 0, 0},
+    {C_D3, 0, 0, 0, 0, 0},              {C_D1, 0, 0, 0, 0, 0},
+    {C_D2, 0, 0, 0, 0, 0},              {C_D3, 0, 0, 0, 0, 0},
+    {C_D1, 0, 0, 0, 0, 0},              {C_D2, 0, 0, 0, 0, 0},
+    {C_D3, 0, 0, 0, 0, 0},              {C_D1, 0, 0, 0, 0, 0},
+    {C_D2, J_B0, 0, 0, C_B0, 0},        {C_D3, 0, 0, 0, 0, 0},
+    {C_L, 0, 0, 0, 0, 0},
+};
 
 /* Second half of the last block: 0x80, zeros, BE64(1248 * 8 = 9984 = 0x2700). */
 static const uint8_t pad_half[32] __attribute__((aligned(16))) = {
@@ -60,24 +145,35 @@ SHANI_INLINE void sched_full(__m128i *wk, const uint8_t *a, const uint8_t *b) {
     UNROLL for (int q = 0; q < 16; q++) sched_step(m, wk, q);
 }
 
-/* One compression in each of M streams (stream s: state abef[s]/cdgh[s], schedule wk[s]),
- * interleaved round by round; meanwhile the schedules of S blocks (halves sa[j], sb[j]) go
- * to so[j]. so[j] may equal some wk[s]: group q is read before it is overwritten. */
+/* Two rounds: dst = rnds2(dst, src, W+K words 0-1 / 2-3 of group *g), the words loaded
+ * straight into xmm0. */
+#define RNDS_LO(dst, src, g)                                                              \
+    __asm__("movdqa %2, %%xmm0\n\tsha256rnds2 %%xmm0, %1, %0"                           \
+            : "+x"(dst) : "x"(src), "m"(*(g)) : "xmm0")
+#define RNDS_HI(dst, src, g)                                                              \
+    __asm__("movq %2, %%xmm0\n\tsha256rnds2 %%xmm0, %1, %0"                             \
+            : "+x"(dst) : "x"(src), "m"(((const uint64_t *)(g))[1]) : "xmm0")
+
+/* One compression in each of M streams (stream s: state abef[s]/cdgh[s], schedule wk[s],
+ * 16 aligned groups), interleaved round by round. When S > 0, meanwhile the schedules of S
+ * blocks (halves sa[j], sb[j]) go to so[j], 16*S steps spread evenly over the 16 groups,
+ * job after job. so[j] must not be any wk[s]. */
 SHANI_INLINE void compress_m(__m128i *abef, __m128i *cdgh, const __m128i *const *wk, const int M,
                              const uint8_t *const *sa, const uint8_t *const *sb,
                              __m128i *const *so, const int S) {
-    __m128i save0[8], save1[8], m[4][4];
+    __m128i save0[8], save1[8], m[4];
     UNROLL for (int s = 0; s < M; s++) {
         save0[s] = abef[s];
         save1[s] = cdgh[s];
     }
-    UNROLL for (int j = 0; j < S; j++) sched_load2(m[j], sa[j], sb[j]);
     UNROLL for (int q = 0; q < 16; q++) {
-        UNROLL for (int s = 0; s < M; s++)
-            cdgh[s] = _mm_sha256rnds2_epu32(cdgh[s], abef[s], wk[s][q]);
-        UNROLL for (int s = 0; s < M; s++)
-            abef[s] = _mm_sha256rnds2_epu32(abef[s], cdgh[s], _mm_shuffle_epi32(wk[s][q], 0x0E));
-        UNROLL for (int j = 0; j < S; j++) sched_step(m[j], so[j], q);
+        UNROLL for (int s = 0; s < M; s++) RNDS_LO(cdgh[s], abef[s], wk[s] + q);
+        UNROLL for (int s = 0; s < M; s++) RNDS_HI(abef[s], cdgh[s], wk[s] + q);
+        UNROLL for (int z = 0; z < S; z++) {
+            const int step = q * S + z, j = step / 16, t = step % 16;
+            if (t == 0) sched_load2(m, sa[j], sb[j]);
+            sched_step(m, so[j], t);
+        }
     }
     UNROLL for (int s = 0; s < M; s++) {
         abef[s] = _mm_add_epi32(abef[s], save0[s]);
@@ -110,8 +206,17 @@ static inline int row_ok(const uint32_t *row, uint64_t u, uint64_t n, int layer1
 }
 
 static inline void prefetch_label(const uint8_t *base, uint32_t idx) {
-    /* The row is not validated yet: compute the address without pointer arithmetic UB. */
+    /* The row is not validated yet: form the address without pointer arithmetic. */
     __builtin_prefetch((const void *)((uintptr_t)base + 32 * (uintptr_t)idx), 0, 3);
+}
+
+static inline void prefetch_row(const uint8_t *const *cur, const uint8_t *const *prev,
+                                const uint32_t *r, int n, int layer1) {
+    for (int l = 0; l < n; l++) {
+        for (int p = 0; p < 6; p++) prefetch_label(cur[l], r[p]);
+        if (!layer1)
+            for (int p = 6; p < 14; p++) prefetch_label(prev[l], r[p]);
+    }
 }
 
 /* Labels one layer of N lanes. L1: layer 1 (6 DRG parents); B0X: node v+1's block 0 runs
@@ -125,23 +230,28 @@ SHANI_INLINE int label_layer_n(uint8_t *const *cur, const uint8_t *const *prev,
     __m128i wk[4][NSLOTS][16];
     __m128i padwk[16];
     uint8_t pre[32] __attribute__((aligned(16)));
+    uint8_t phys[NCODES];
     __m128i iv0, iv1, abef[8], cdgh[8];
     const __m128i *w[8];
     const uint8_t *sa[4], *sb[4];
     __m128i *so[4];
+    const sdr_step *steps = L1 ? (B0X ? steps_l1_b0x : steps_l1_b0f)
+                               : (B0X ? steps_ln_b0x : steps_ln_b0f);
+    const int nsteps = B0X ? 19 : 20;
 
     load_state(iv, &iv0, &iv1);
     UNROLL for (int q = 0; q < 16; q++)
         padwk[q] = _mm_loadu_si128((const __m128i *)(ck_sha256_pad64_wk + 4 * q));
     memset(pre, 0, sizeof pre);
+    for (int c = 0; c < NCODES; c++) phys[c] = (uint8_t)c;
 
     /* Node 0: SHA256(prefix(layer, 0)), a 64-byte message. */
     set_prefix_tail(pre, layer, 0);
     UNROLL for (int l = 0; l < N; l++) {
-        sched_full(wk[l][SLOT_B0], rid[l], pre);
+        sched_full(wk[l][C_B0], rid[l], pre);
         abef[l] = iv0;
         cdgh[l] = iv1;
-        w[l] = wk[l][SLOT_B0];
+        w[l] = wk[l][C_B0];
     }
     compress_m(abef, cdgh, w, N, NULL, NULL, NULL, 0);
     UNROLL for (int l = 0; l < N; l++) w[l] = padwk;
@@ -149,141 +259,106 @@ SHANI_INLINE int label_layer_n(uint8_t *const *cur, const uint8_t *const *prev,
     UNROLL for (int l = 0; l < N; l++) store_label(cur[l], abef[l], cdgh[l]);
     if (nodes == 1) return CK_OK;
 
-    /* Prologue: what node 0 would have prepared for node 1. */
+    /* Prologue: what node 0 would have prepared for node 1 (odd parity: D4 and L in the
+     * alternate slots 9 and 10). */
     const uint32_t *row = parents + 14;
     if (!row_ok(row, 1, nodes, L1)) return CK_E_ARG;
     set_prefix_tail(pre, layer, 1);
     UNROLL for (int l = 0; l < N; l++) {
         if (!L1) {
             UNROLL for (int d = 3; d < 7; d++)
-                sched_full(wk[l][d], prev[l] + 32 * (size_t)row[2 * d],
+                sched_full(wk[l][d == 3 ? 9 : d], prev[l] + 32 * (size_t)row[2 * d],
                            prev[l] + 32 * (size_t)row[2 * d + 1]);
-            sched_full(wk[l][SLOT_L], prev[l] + 32 * (size_t)row[8], pad_half);
+            sched_full(wk[l][10], prev[l] + 32 * (size_t)row[8], pad_half);
         }
-        sched_full(wk[l][SLOT_B0], rid[l], pre);
+        sched_full(wk[l][C_B0], rid[l], pre);
     }
     if (B0X) {
         UNROLL for (int l = 0; l < N; l++) {
             abef[N + l] = iv0;
             cdgh[N + l] = iv1;
-            w[l] = wk[l][SLOT_B0];
+            w[l] = wk[l][C_B0];
         }
         compress_m(abef + N, cdgh + N, w, N, NULL, NULL, NULL, 0);
     }
-    for (uint64_t i = 0; i < SDR_PF_DIST && 1 + i < nodes; i++) {
-        const uint32_t *r = parents + 14 * (1 + i);
-        UNROLL for (int l = 0; l < N; l++) {
-            for (int p = 0; p < 6; p++) prefetch_label(cur[l], r[p]);
-            if (!L1)
-                for (int p = 6; p < 14; p++) prefetch_label(prev[l], r[p]);
-        }
-    }
-
-#define CUR(l, i) (cur[l] + 32 * (size_t)row[i])
-#define NPRV(l, i) (prev[l] + 32 * (size_t)nrow[i])
-/* Plain block: every lane runs its slot d. */
-#define PLAIN(d)                                                               \
-    do {                                                                       \
-        UNROLL for (int l = 0; l < N; l++) w[l] = wk[l][d];                    \
-        compress_m(abef, cdgh, w, N, NULL, NULL, NULL, 0);                     \
-    } while (0)
-/* Block with slot d while scheduling the block (A(l), B(l)) into slot t. */
-#define SCHED(d, t, A, B)                                                      \
-    do {                                                                       \
-        UNROLL for (int l = 0; l < N; l++) {                                   \
-            w[l] = wk[l][d];                                                   \
-            sa[l] = (A);                                                       \
-            sb[l] = (B);                                                       \
-            so[l] = wk[l][t];                                                  \
-        }                                                                      \
-        compress_m(abef, cdgh, w, N, sa, sb, so, N);                           \
-    } while (0)
-/* Block with slot d plus node v+1's block 0 as N more streams (state in abef[N..2N)). */
-#define WITH_B0(d)                                                             \
-    do {                                                                       \
-        UNROLL for (int l = 0; l < N; l++) {                                   \
-            w[l] = wk[l][d];                                                   \
-            w[N + l] = wk[l][SLOT_B0];                                         \
-            abef[N + l] = iv0;                                                 \
-            cdgh[N + l] = iv1;                                                 \
-        }                                                                      \
-        compress_m(abef, cdgh, w, 2 * N, NULL, NULL, NULL, 0);                 \
-    } while (0)
+    for (uint64_t i = 1; i <= SDR_PF_DIST && i < nodes; i++)
+        prefetch_row((const uint8_t *const *)cur, prev, parents + 14 * i, N, L1);
 
     for (uint64_t v = 1; v < nodes; v++) {
         row = parents + 14 * v;
         const int has_next = v + 1 < nodes;
         const uint32_t *nrow = has_next ? row + 14 : row; /* harmless dummy on the last node */
         if (has_next && !row_ok(nrow, v + 1, nodes, L1)) return CK_E_ARG;
-        if (v + SDR_PF_DIST < nodes) {
-            const uint32_t *r = row + 14 * SDR_PF_DIST;
-            UNROLL for (int l = 0; l < N; l++) {
-                UNROLL for (int p = 0; p < 6; p++) prefetch_label(cur[l], r[p]);
-                if (!L1) UNROLL for (int p = 6; p < 14; p++) prefetch_label(prev[l], r[p]);
-            }
+        if (v + SDR_PF_DIST < nodes)
+            prefetch_row((const uint8_t *const *)cur, prev, row + 14 * SDR_PF_DIST, N, L1);
+        if (!L1) {
+            const int odd = (int)(v & 1);
+            phys[C_D4] = odd ? 9 : 3;
+            phys[C_L] = odd ? 10 : 7;
+            phys[C_D4N] = odd ? 3 : 9;
+            phys[C_LN] = odd ? 7 : 10;
         }
+        set_prefix_tail(pre, layer, v + 1);
 
-        /* Block 0 and D1's schedule. */
         if (B0X) {
             UNROLL for (int l = 0; l < N; l++) {
                 abef[l] = abef[N + l];
                 cdgh[l] = cdgh[N + l];
-                sched_full(wk[l][0], CUR(l, 0), CUR(l, 1));
+                sched_full(wk[l][C_D1], cur[l] + 32 * (size_t)row[0], cur[l] + 32 * (size_t)row[1]);
             }
         } else {
             UNROLL for (int l = 0; l < N; l++) {
                 abef[l] = iv0;
                 cdgh[l] = iv1;
             }
-            SCHED(SLOT_B0, 0, CUR(l, 0), CUR(l, 1));
         }
-        SCHED(0, 1, CUR(l, 2), CUR(l, 3)); /* block 1 */
-        SCHED(1, 2, CUR(l, 4), CUR(l, 5)); /* block 2 */
-        set_prefix_tail(pre, layer, v + 1);
-        if (L1) {
-            SCHED(2, SLOT_L, CUR(l, 0), pad_half); /* block 3 */
-            if (B0X) {
-                SCHED(0, SLOT_B0, rid[l], pre); /* block 4 */
-                WITH_B0(1);                     /* block 5 */
+        for (int k = 0; k < nsteps; k++) {
+            const sdr_step *st = &steps[k];
+            const int d = phys[st->d];
+            UNROLL for (int l = 0; l < N; l++) w[l] = wk[l][d];
+            if (st->kind != J_NONE) {
+                const int t = phys[st->t];
+                UNROLL for (int l = 0; l < N; l++) {
+                    so[l] = wk[l][t];
+                    switch (st->kind) {
+                    case J_CUR:
+                        sa[l] = cur[l] + 32 * (size_t)row[st->i];
+                        sb[l] = cur[l] + 32 * (size_t)row[st->j];
+                        break;
+                    case J_CURPAD:
+                        sa[l] = cur[l] + 32 * (size_t)row[st->i];
+                        sb[l] = pad_half;
+                        break;
+                    case J_NPRV:
+                        sa[l] = prev[l] + 32 * (size_t)nrow[st->i];
+                        sb[l] = prev[l] + 32 * (size_t)nrow[st->j];
+                        break;
+                    case J_NPRVPAD:
+                        sa[l] = prev[l] + 32 * (size_t)nrow[st->i];
+                        sb[l] = pad_half;
+                        break;
+                    default: /* J_B0 */
+                        sa[l] = rid[l];
+                        sb[l] = pre;
+                        break;
+                    }
+                }
+                compress_m(abef, cdgh, w, N, sa, sb, so, N);
+            } else if (B0X && st->x) {
+                UNROLL for (int l = 0; l < N; l++) {
+                    w[N + l] = wk[l][C_B0];
+                    abef[N + l] = iv0;
+                    cdgh[N + l] = iv1;
+                }
+                compress_m(abef, cdgh, w, 2 * N, NULL, NULL, NULL, 0);
             } else {
-                PLAIN(0);
-                PLAIN(1);
+                compress_m(abef, cdgh, w, N, NULL, NULL, NULL, 0);
             }
-            for (int k = 6; k <= 16; k++) PLAIN((k - 1) % 3);
-            if (B0X) PLAIN(1);                                 /* block 17 */
-            else SCHED(1, SLOT_B0, rid[l], pre);
-            PLAIN(2);                                          /* block 18 */
-            PLAIN(SLOT_L);                                     /* block 19 */
-        } else {
-            if (B0X) {
-                SCHED(2, SLOT_B0, rid[l], pre); /* block 3 */
-                WITH_B0(3);                     /* block 4 */
-            } else {
-                PLAIN(2);
-                PLAIN(3);
-            }
-            for (int k = 5; k <= 13; k++) PLAIN((k - 1) % 7);
-            SCHED(6, 4, NPRV(l, 8), NPRV(l, 9));   /* block 14: next D5 */
-            SCHED(0, 5, NPRV(l, 10), NPRV(l, 11)); /* block 15: next D6 */
-            SCHED(1, 6, NPRV(l, 12), NPRV(l, 13)); /* block 16: next D7 */
-            if (B0X) PLAIN(2);                     /* block 17 */
-            else SCHED(2, SLOT_B0, rid[l], pre);
-            SCHED(3, 3, NPRV(l, 6), NPRV(l, 7));           /* block 18: next D4, in place */
-            SCHED(SLOT_L, SLOT_L, NPRV(l, 8), pad_half);   /* block 19: next last, in place */
         }
         UNROLL for (int l = 0; l < N; l++) store_label(cur[l] + 32 * v, abef[l], cdgh[l]);
     }
-#undef CUR
-#undef NPRV
-#undef PLAIN
-#undef SCHED
-#undef WITH_B0
     return CK_OK;
 }
-
-#ifndef SDR_B0X4
-#define SDR_B0X4 0 /* 4 lanes: interleave block 0 as 4 more streams (8 in all: spills) */
-#endif
 
 #define SDR_INSTANCE(name, N, L1, B0X)                                                    \
     static __attribute__((noinline)) SHANI_TARGET int name(                              \

@@ -172,3 +172,56 @@ extension BenchKernels {
         return Double(threads * calls * count) / s
     }
 }
+
+extension BenchKernels {
+    /// Parent-cache rows for `count` nodes of a graph of `nodes` nodes (api 1.1.0); returns
+    /// one row word so the work is used.
+    public static func parentsFill(nodes: Int, count: Int, threads: Int) -> UInt32 {
+        guard let proof = try? RegisteredSealProof(id: 7), let g = try? SDRGraph(porepID: proof.porepID, nodes: nodes, legacy: false) else { return 0 }
+        var rows = [UInt32](repeating: 0, count: 14 * count)
+        rows.withUnsafeMutableBufferPointer { b in
+            if let base = b.baseAddress { g.fill(base, first: nodes - count, count: count, threads: threads) }
+        }
+        return rows[rows.count - 1]
+    }
+
+    /// One SDR layer (layer 2: DRG + expander parents) of `lanes` sectors over a graph of
+    /// `nodes` nodes, buffers prepared once.
+    public final class LabelBench: @unchecked Sendable {
+        let nodes: Int, lanes: Int
+        let parents: [UInt32]
+        var prev: [UnsafeMutablePointer<UInt8>], cur: [UnsafeMutablePointer<UInt8>], rids: [UnsafeMutablePointer<UInt8>]
+
+        public init(nodes: Int, lanes: Int) throws {
+            self.nodes = nodes
+            self.lanes = lanes
+            let g = try SDRGraph(porepID: RegisteredSealProof(id: 7).porepID, nodes: nodes, legacy: false)
+            var p = [UInt32](repeating: 0, count: 14 * nodes)
+            p.withUnsafeMutableBufferPointer { b in if let base = b.baseAddress { g.fill(base, first: 0, count: nodes, threads: Parallel.processorCount) } }
+            parents = p
+            func buf(_ n: Int, _ fill: UInt8) -> UnsafeMutablePointer<UInt8> {
+                let b = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
+                for i in 0..<n { b[i] = UInt8(truncatingIfNeeded: i &* 31 &+ Int(fill)) & (i % 32 == 31 ? 0x3f : 0xff) }
+                return b
+            }
+            prev = (0..<lanes).map { buf(nodes * 32, UInt8($0)) }
+            cur = (0..<lanes).map { _ in buf(nodes * 32, 0) }
+            rids = (0..<lanes).map { buf(32, UInt8(7 + $0)) }
+        }
+
+        deinit { (prev + cur + rids).forEach { $0.deallocate() } }
+
+        /// Labels one layer; returns a label byte.
+        public func run(portable: Bool = false) -> UInt8 {
+            var c: [UnsafeMutablePointer<UInt8>?] = cur
+            var p: [UnsafePointer<UInt8>?] = prev.map { UnsafePointer($0) }
+            var r: [UnsafePointer<UInt8>?] = rids.map { UnsafePointer($0) }
+            let n = UInt64(nodes), l = lanes
+            _ = parents.withUnsafeBufferPointer { pb in
+                portable ? ck_sdr_label_layer_portable(&c, &p, pb.baseAddress, n, &r, 2, l)
+                    : ck_sdr_label_layer(&c, &p, pb.baseAddress, n, &r, 2, l)
+            }
+            return cur[0][nodes * 32 - 1]
+        }
+    }
+}

@@ -41,6 +41,12 @@ public struct PhaseTiming: Sendable {
     public var name: String
     public var seconds: Double
     public var detail: [String: String] = [:]
+
+    public init(name: String, seconds: Double, detail: [String: String] = [:]) {
+        self.name = name
+        self.seconds = seconds
+        self.detail = detail
+    }
 }
 
 /// PreCommit 1 (porep-post.md §6.1): the SDR labels of every layer of 1, 2 or 4 sectors that
@@ -130,7 +136,7 @@ public struct SealCommitments: Sendable, Equatable {
 public enum PreCommit2 {
     public static func run(proof: RegisteredSealProof, cache: SectorCache, unsealedPadded: String, sealed: String,
                            commD: Commitment, replicaID: [UInt8], threads: Int = Parallel.processorCount,
-                           timings: inout [PhaseTiming]) throws -> SealCommitments {
+                           timings: inout [PhaseTiming], log: ((String) -> Void)? = nil) throws -> SealCommitments {
         let n = proof.nodes, L = proof.layers, shape = proof.treeShape
         let clock = ContinuousClock()
         for l in 1...L {
@@ -151,11 +157,12 @@ public enum PreCommit2 {
                 let m = min(chunk, n - v)
                 for (li, f) in layers.enumerated() {
                     try labels.withUnsafeMutableBytes { try f.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<(m * 32)]), at: UInt64(v * 32)) }
-                    for k in 0..<m {
-                        let dst = (k * L + li) * 32, src = k * 32
-                        cols.withUnsafeMutableBytes { c in labels.withUnsafeBytes { s in
-                            UnsafeMutableRawBufferPointer(rebasing: c[dst..<(dst + 32)]).copyMemory(from: UnsafeRawBufferPointer(rebasing: s[src..<(src + 32)]))
-                        } }
+                    // Interleave: column k gets layer li's label of node v + k at slot li.
+                    cols.withUnsafeMutableBytes { c in
+                        labels.withUnsafeBytes { s in
+                            guard let cb = c.baseAddress, let sb = s.baseAddress else { return }
+                            for k in 0..<m { (cb + (k * L + li) * 32).copyMemory(from: sb + k * 32, byteCount: 32) }
+                        }
                     }
                 }
                 try hashColumns(cols: &cols, out: &hashes, count: m, arity: L, threads: threads, firstNode: v, path: cache.layer(1))
@@ -169,6 +176,7 @@ public enum PreCommit2 {
         unlink(cache.treeCLeaves)
         timings.append(PhaseTiming(name: "pc2.column_hashes", seconds: durationSeconds(tc), detail: ["arity": "\(L)", "hashes": "\(n)"]))
         timings.append(PhaseTiming(name: "pc2.tree_c", seconds: durationSeconds(tt)))
+        log?("pc2: columns hashed in \(fixed(durationSeconds(tc), 1)) s, tree_c built in \(fixed(durationSeconds(tt), 1)) s (comm_c \(commC.hex))")
 
         // Encoding: replica[v] = key[v] + data[v] mod r, key = the last layer.
         let te = try clock.measure { try encode(key: cache.layer(L), data: unsealedPadded, out: sealed, nodes: n, subtract: false) }
@@ -180,6 +188,7 @@ public enum PreCommit2 {
         var commRLast = Fr.zero
         let tr = try clock.measure { commRLast = try treeR.build(leafFile: sealed, threads: threads).root }
         timings.append(PhaseTiming(name: "pc2.tree_r_last", seconds: durationSeconds(tr)))
+        log?("pc2: replica encoded in \(fixed(durationSeconds(te), 1)) s, tree_r_last built in \(fixed(durationSeconds(tr), 1)) s (comm_r_last \(commRLast.hex))")
         let commR = Poseidon.merkleHash([commC, commRLast])
         let pAux = try PositionalFile(creatingAt: cache.pAux)
         try (commC.bytes + commRLast.bytes).withUnsafeBytes { try pAux.write($0, at: 0) }
@@ -318,7 +327,7 @@ public enum Sealer {
         for (i, s) in sectors.enumerated() {
             log?("pc2: sector \(s.sectorNumber): tree_c, encoding, tree_r_last")
             commitments.append(try PreCommit2.run(proof: proof, cache: s.cache, unsealedPadded: s.unsealedPadded, sealed: s.sealed,
-                                                  commD: commDs[i], replicaID: rids[i], threads: threads, timings: &timings))
+                                                  commD: commDs[i], replicaID: rids[i], threads: threads, timings: &timings, log: log))
         }
         return Result(commitments: commitments, timings: timings, pc1: report, parentCacheStatus: parents.status)
     }

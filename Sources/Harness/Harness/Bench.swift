@@ -191,7 +191,7 @@ func randomBytes(_ n: Int, seed: UInt64) -> [UInt8] {
 }
 
 public enum BenchRunner {
-    public static let groups = ["sha256", "fr32", "tree_d", "commp", "fr", "poseidon", "poseidon_tree"]
+    public static let groups = ["sha256", "fr32", "tree_d", "commp", "fr", "poseidon", "poseidon_tree", "sdr"]
 
     public static func run(groups requested: [String], quick: Bool, allowDebug: Bool,
                            log: (String) -> Void) throws -> BenchRun {
@@ -316,6 +316,9 @@ public enum BenchRunner {
             }
         }
         try runFieldGroups(want: want, quick: quick, repeats: repeats, minSec: minSec, add: add, log: log)
+        if want.contains("sdr") {
+            try runSealGroup(quick: quick, repeats: repeats, minSec: minSec, oneStream: x1, add: add, log: log)
+        }
         return BenchRun(results: results, quick: quick, created: Date())
     }
 
