@@ -329,9 +329,10 @@ final class PositionalFile: @unchecked Sendable {
     }
 
     func read(into buf: UnsafeMutableRawBufferPointer, at offset: UInt64) throws {
+        guard let base = buf.baseAddress else { return }
         var done = 0
         while done < buf.count {
-            let n = pread(fd, buf.baseAddress! + done, buf.count - done, off_t(offset) + off_t(done))
+            let n = pread(fd, base + done, buf.count - done, off_t(offset) + off_t(done))
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else {
                 throw IOError(path: path, operation: "read \(buf.count) bytes at offset \(offset)", code: n < 0 ? errno : EIO)
@@ -341,9 +342,10 @@ final class PositionalFile: @unchecked Sendable {
     }
 
     func write(_ buf: UnsafeRawBufferPointer, at offset: UInt64) throws {
+        guard let base = buf.baseAddress else { return }
         var done = 0
         while done < buf.count {
-            let n = pwrite(fd, buf.baseAddress! + done, buf.count - done, off_t(offset) + off_t(done))
+            let n = pwrite(fd, base + done, buf.count - done, off_t(offset) + off_t(done))
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { throw IOError(path: path, operation: "write", code: n < 0 ? errno : EIO) }
             done += n

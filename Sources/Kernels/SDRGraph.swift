@@ -38,7 +38,8 @@ public struct SDRGraph: Sendable {
     public var feistelKeys: [UInt64] { [raw.feistel_keys.0, raw.feistel_keys.1, raw.feistel_keys.2, raw.feistel_keys.3] }
 
     /// Fills rows for nodes [first, first + count) (14 u32 each) on up to `threads` threads.
-    func fill(_ out: UnsafeMutablePointer<UInt32>, first: Int, count: Int, threads: Int) {
+    func fill(_ out: UnsafeMutablePointer<UInt32>?, first: Int, count: Int, threads: Int) {
+        guard let out, count > 0 else { return }
         let parts = max(1, min(threads, count / 4096))
         let per = (count + parts - 1) / parts
         let p = UncheckedSendable(out)
@@ -83,7 +84,7 @@ public enum ParentCache {
     /// The whole cache in memory (small sectors, fixtures).
     public static func bytes(graph: SDRGraph, threads: Int = Parallel.processorCount) -> [UInt8] {
         var rows = [UInt32](repeating: 0, count: 14 * graph.nodes)
-        rows.withUnsafeMutableBufferPointer { graph.fill($0.baseAddress!, first: 0, count: graph.nodes, threads: threads) }
+        rows.withUnsafeMutableBufferPointer { graph.fill($0.baseAddress, first: 0, count: graph.nodes, threads: threads) }
         return rows.withUnsafeBytes { Array($0) } // little-endian hosts
     }
 
@@ -95,7 +96,7 @@ public enum ParentCache {
         var v = 0
         while v < graph.nodes {
             let n = min(chunk, graph.nodes - v)
-            rows.withUnsafeMutableBufferPointer { graph.fill($0.baseAddress!, first: v, count: n, threads: threads) }
+            rows.withUnsafeMutableBufferPointer { graph.fill($0.baseAddress, first: v, count: n, threads: threads) }
             rows.withUnsafeBytes { h.update(UnsafeRawBufferPointer(rebasing: $0[0..<(n * 56)])) }
             v += n
         }
@@ -171,7 +172,7 @@ public final class MappedParentCache: @unchecked Sendable {
         var v = 0
         while v < graph.nodes {
             let n = min(chunk, graph.nodes - v)
-            rows.withUnsafeMutableBufferPointer { graph.fill($0.baseAddress!, first: v, count: n, threads: threads) }
+            rows.withUnsafeMutableBufferPointer { graph.fill($0.baseAddress, first: v, count: n, threads: threads) }
             try rows.withUnsafeBytes { b in
                 let part = UnsafeRawBufferPointer(rebasing: b[0..<(n * 56)])
                 h.update(part)

@@ -203,4 +203,7 @@ private func sealAndUnseal(proof: RegisteredSealProof, payload: [UInt8], dir: St
     #expect(throws: SealError.self) { try Sealer.unseal(proof: proof, sealed: dir + "/short", cache: SectorCache(directory: dir + "/c"), output: dir + "/o") }
     #expect(SealIDs.proverID(actorID: 1000).prefix(3) == [0xe8, 0x07, 0x00])
     #expect(SealError.noSpace(path: "/x", needed: 10, available: 1).description.contains("free space"))
+    // A directory without the space a sector needs is refused before anything is written.
+    #expect(throws: SealError.self) { try Sealer.checkSpace(dir, needed: UInt64.max / 2) }
+    try Sealer.checkSpace(dir, needed: 1)
 }
