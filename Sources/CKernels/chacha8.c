@@ -5,24 +5,8 @@
 
 #include <string.h>
 
-static inline uint32_t load_le32(const uint8_t *p) {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-static inline void store_le32(uint8_t *p, uint32_t x) {
-    p[0] = (uint8_t)x;
-    p[1] = (uint8_t)(x >> 8);
-    p[2] = (uint8_t)(x >> 16);
-    p[3] = (uint8_t)(x >> 24);
-}
+#include "chacha8.h"
 
-#define ROTL32(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
-#define QR(a, b, c, d)                                                                        \
-    do {                                                                                      \
-        a += b; d ^= a; d = ROTL32(d, 16);                                                    \
-        c += d; b ^= c; b = ROTL32(b, 12);                                                    \
-        a += b; d ^= a; d = ROTL32(d, 8);                                                     \
-        c += d; b ^= c; b = ROTL32(b, 7);                                                     \
-    } while (0)
 
 void ck_chacha8_blocks(uint8_t *out, const uint8_t key[32], uint64_t counter, size_t nblocks) {
     uint32_t in[16];
@@ -30,7 +14,7 @@ void ck_chacha8_blocks(uint8_t *out, const uint8_t key[32], uint64_t counter, si
     in[1] = 0x3320646eu;
     in[2] = 0x79622d32u;
     in[3] = 0x6b206574u;
-    for (int i = 0; i < 8; i++) in[4 + i] = load_le32(key + 4 * i);
+    for (int i = 0; i < 8; i++) in[4 + i] = ck_load_le32(key + 4 * i);
     in[14] = 0;
     in[15] = 0;
     for (size_t blk = 0; blk < nblocks; blk++, counter++) {
@@ -41,31 +25,31 @@ void ck_chacha8_blocks(uint8_t *out, const uint8_t key[32], uint64_t counter, si
         uint32_t x8 = in[8], x9 = in[9], x10 = in[10], x11 = in[11];
         uint32_t x12 = in[12], x13 = in[13], x14 = in[14], x15 = in[15];
         for (int r = 0; r < 4; r++) { /* 4 double rounds = 8 rounds */
-            QR(x0, x4, x8, x12);
-            QR(x1, x5, x9, x13);
-            QR(x2, x6, x10, x14);
-            QR(x3, x7, x11, x15);
-            QR(x0, x5, x10, x15);
-            QR(x1, x6, x11, x12);
-            QR(x2, x7, x8, x13);
-            QR(x3, x4, x9, x14);
+            CK_CHACHA_QR(x0, x4, x8, x12);
+            CK_CHACHA_QR(x1, x5, x9, x13);
+            CK_CHACHA_QR(x2, x6, x10, x14);
+            CK_CHACHA_QR(x3, x7, x11, x15);
+            CK_CHACHA_QR(x0, x5, x10, x15);
+            CK_CHACHA_QR(x1, x6, x11, x12);
+            CK_CHACHA_QR(x2, x7, x8, x13);
+            CK_CHACHA_QR(x3, x4, x9, x14);
         }
         uint8_t *o = out + 64 * blk;
-        store_le32(o + 0, x0 + in[0]);
-        store_le32(o + 4, x1 + in[1]);
-        store_le32(o + 8, x2 + in[2]);
-        store_le32(o + 12, x3 + in[3]);
-        store_le32(o + 16, x4 + in[4]);
-        store_le32(o + 20, x5 + in[5]);
-        store_le32(o + 24, x6 + in[6]);
-        store_le32(o + 28, x7 + in[7]);
-        store_le32(o + 32, x8 + in[8]);
-        store_le32(o + 36, x9 + in[9]);
-        store_le32(o + 40, x10 + in[10]);
-        store_le32(o + 44, x11 + in[11]);
-        store_le32(o + 48, x12 + in[12]);
-        store_le32(o + 52, x13 + in[13]);
-        store_le32(o + 56, x14 + in[14]);
-        store_le32(o + 60, x15 + in[15]);
+        ck_store_le32(o + 0, x0 + in[0]);
+        ck_store_le32(o + 4, x1 + in[1]);
+        ck_store_le32(o + 8, x2 + in[2]);
+        ck_store_le32(o + 12, x3 + in[3]);
+        ck_store_le32(o + 16, x4 + in[4]);
+        ck_store_le32(o + 20, x5 + in[5]);
+        ck_store_le32(o + 24, x6 + in[6]);
+        ck_store_le32(o + 28, x7 + in[7]);
+        ck_store_le32(o + 32, x8 + in[8]);
+        ck_store_le32(o + 36, x9 + in[9]);
+        ck_store_le32(o + 40, x10 + in[10]);
+        ck_store_le32(o + 44, x11 + in[11]);
+        ck_store_le32(o + 48, x12 + in[12]);
+        ck_store_le32(o + 52, x13 + in[13]);
+        ck_store_le32(o + 56, x14 + in[14]);
+        ck_store_le32(o + 60, x15 + in[15]);
     }
 }

@@ -17,6 +17,8 @@
  * only guaranteed to terminate for inputs inside the domain). BLAKE2b's constants are
  * repeated from blake2b.c because the one-compression routine must inline here. */
 #include "CKernels.h"
+#include "blake2b.h"
+#include "chacha8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -88,18 +90,7 @@ int ck_sdr_graph_init(ck_sdr_graph *g, const uint8_t porep_id[32], uint64_t node
 
 /* ---- DRG parents (§5.2) ---------------------------------------------------------------- */
 
-static inline uint32_t load_le32(const uint8_t *p) {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
-#define CC_ROTL32(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
-#define CC_QR(a, b, c, d)                                                                     \
-    do {                                                                                      \
-        a += b; d ^= a; d = CC_ROTL32(d, 16);                                                 \
-        c += d; b ^= c; b = CC_ROTL32(b, 12);                                                 \
-        a += b; d ^= a; d = CC_ROTL32(d, 8);                                                  \
-        c += d; b ^= c; b = CC_ROTL32(b, 7);                                                  \
-    } while (0)
+#define CC_QR(a, b, c, d) CK_CHACHA_QR(a, b, c, d)
 /* The same quarter round on block 0 (x..) and block 1 (y..), interleaved for ILP. */
 #define CC_QR2(i, j, k, l)                                                                    \
     do {                                                                                      \
@@ -111,7 +102,7 @@ static inline uint32_t load_le32(const uint8_t *p) {
  * words: all of block 0 and words 0-3 of block 1 (the rest of block 1 is dead code). */
 static void drg_keystream80(uint32_t w[20], const uint8_t key[32]) {
     uint32_t k[8];
-    for (int i = 0; i < 8; i++) k[i] = load_le32(key + 4 * i);
+    for (int i = 0; i < 8; i++) k[i] = ck_load_le32(key + 4 * i);
     const uint32_t c0 = 0x61707865u, c1 = 0x3320646eu, c2 = 0x79622d32u, c3 = 0x6b206574u;
     uint32_t x0 = c0, x1 = c1, x2 = c2, x3 = c3, x4 = k[0], x5 = k[1], x6 = k[2], x7 = k[3];
     uint32_t x8 = k[4], x9 = k[5], x10 = k[6], x11 = k[7], x12 = 0, x13 = 0, x14 = 0, x15 = 0;
@@ -182,44 +173,17 @@ void ck_sdr_drg_parents(uint32_t out[6], const ck_sdr_graph *g, uint64_t v) {
 
 /* ---- Feistel round function: BLAKE2b-512 of BE64(right) || BE64(key) -------------------- */
 
-static const uint64_t b2_iv[8] = {
-    0x6a09e667f3bcc908ull, 0xbb67ae8584caa73bull, 0x3c6ef372fe94f82bull, 0xa54ff53a5f1d36f1ull,
-    0x510e527fade682d1ull, 0x9b05688c2b3e6c1full, 0x1f83d9abfb41bd6bull, 0x5be0cd19137e2179ull,
-};
-static const uint8_t b2_sigma[12][16] = {
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
-    {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
-    {11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4},
-    {7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8},
-    {9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13},
-    {2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9},
-    {12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11},
-    {13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
-    {6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5},
-    {10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0},
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
-    {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
-};
-
-static inline uint64_t rotr64(uint64_t x, int n) { return (x >> n) | (x << (64 - n)); }
-
-#define B2G(a, b, c, d, x, y)                                                                 \
-    do {                                                                                      \
-        a = a + b + (x); d = rotr64(d ^ a, 32);                                               \
-        c = c + d;       b = rotr64(b ^ c, 24);                                               \
-        a = a + b + (y); d = rotr64(d ^ a, 16);                                               \
-        c = c + d;       b = rotr64(b ^ c, 63);                                               \
-    } while (0)
+#define B2G(a, b, c, d, x, y) CK_B2_G(a, b, c, d, x, y)
 #define B2ROUND(r)                                                                            \
     do {                                                                                      \
-        B2G(v0, v4, v8, v12, m[b2_sigma[r][0]], m[b2_sigma[r][1]]);                           \
-        B2G(v1, v5, v9, v13, m[b2_sigma[r][2]], m[b2_sigma[r][3]]);                           \
-        B2G(v2, v6, v10, v14, m[b2_sigma[r][4]], m[b2_sigma[r][5]]);                          \
-        B2G(v3, v7, v11, v15, m[b2_sigma[r][6]], m[b2_sigma[r][7]]);                          \
-        B2G(v0, v5, v10, v15, m[b2_sigma[r][8]], m[b2_sigma[r][9]]);                          \
-        B2G(v1, v6, v11, v12, m[b2_sigma[r][10]], m[b2_sigma[r][11]]);                        \
-        B2G(v2, v7, v8, v13, m[b2_sigma[r][12]], m[b2_sigma[r][13]]);                         \
-        B2G(v3, v4, v9, v14, m[b2_sigma[r][14]], m[b2_sigma[r][15]]);                         \
+        B2G(v0, v4, v8, v12, m[ck_blake2b_sigma[r][0]], m[ck_blake2b_sigma[r][1]]);                           \
+        B2G(v1, v5, v9, v13, m[ck_blake2b_sigma[r][2]], m[ck_blake2b_sigma[r][3]]);                           \
+        B2G(v2, v6, v10, v14, m[ck_blake2b_sigma[r][4]], m[ck_blake2b_sigma[r][5]]);                          \
+        B2G(v3, v7, v11, v15, m[ck_blake2b_sigma[r][6]], m[ck_blake2b_sigma[r][7]]);                          \
+        B2G(v0, v5, v10, v15, m[ck_blake2b_sigma[r][8]], m[ck_blake2b_sigma[r][9]]);                          \
+        B2G(v1, v6, v11, v12, m[ck_blake2b_sigma[r][10]], m[ck_blake2b_sigma[r][11]]);                        \
+        B2G(v2, v7, v8, v13, m[ck_blake2b_sigma[r][12]], m[ck_blake2b_sigma[r][13]]);                         \
+        B2G(v3, v4, v9, v14, m[ck_blake2b_sigma[r][14]], m[ck_blake2b_sigma[r][15]]);                         \
     } while (0)
 
 /* BE64 of the first 8 bytes of BLAKE2b-512(BE64(right) || BE64(key)): one final
@@ -228,11 +192,11 @@ static inline uint64_t rotr64(uint64_t x, int n) { return (x >> n) | (x << (64 -
 static uint64_t feistel_f(uint64_t right, uint64_t key) {
     const uint64_t m[16] = {bswap64(right), bswap64(key), 0, 0, 0, 0, 0, 0,
                             0, 0, 0, 0, 0, 0, 0, 0};
-    const uint64_t h0 = b2_iv[0] ^ 0x01010040ull;
-    uint64_t v0 = h0, v1 = b2_iv[1], v2 = b2_iv[2], v3 = b2_iv[3];
-    uint64_t v4 = b2_iv[4], v5 = b2_iv[5], v6 = b2_iv[6], v7 = b2_iv[7];
-    uint64_t v8 = b2_iv[0], v9 = b2_iv[1], v10 = b2_iv[2], v11 = b2_iv[3];
-    uint64_t v12 = b2_iv[4] ^ 16u, v13 = b2_iv[5], v14 = ~b2_iv[6], v15 = b2_iv[7];
+    const uint64_t h0 = ck_blake2b_iv[0] ^ 0x01010040ull;
+    uint64_t v0 = h0, v1 = ck_blake2b_iv[1], v2 = ck_blake2b_iv[2], v3 = ck_blake2b_iv[3];
+    uint64_t v4 = ck_blake2b_iv[4], v5 = ck_blake2b_iv[5], v6 = ck_blake2b_iv[6], v7 = ck_blake2b_iv[7];
+    uint64_t v8 = ck_blake2b_iv[0], v9 = ck_blake2b_iv[1], v10 = ck_blake2b_iv[2], v11 = ck_blake2b_iv[3];
+    uint64_t v12 = ck_blake2b_iv[4] ^ 16u, v13 = ck_blake2b_iv[5], v14 = ~ck_blake2b_iv[6], v15 = ck_blake2b_iv[7];
     B2ROUND(0);
     B2ROUND(1);
     B2ROUND(2);
