@@ -23,8 +23,7 @@
  *     streams interleaved with one of node v's blocks, so the per-sector critical path is
  *     19 compressions. With 4 lanes the SHA unit is saturated anyway and block 0 runs first
  *     in node v, overlapped with D1's schedule.
- *   - Within a block the schedule steps are spread over the 16 round groups lane after lane,
- *     so only one lane's schedule window is live (no register spills with 4 lanes).
+ *   - Within a block each lane's schedule job advances one step per round group.
  * The lanes (sectors) share the parent rows and are interleaved round by round in one
  * thread. The round groups are written in inline asm: W+K is loaded straight into xmm0
  * (movdqa for words 0-1, movq of the high half for words 2-3), which the compiler otherwise
@@ -156,24 +155,23 @@ SHANI_INLINE void sched_full(__m128i *wk, const uint8_t *a, const uint8_t *b) {
 
 /* One compression in each of M streams (stream s: state abef[s]/cdgh[s], schedule wk[s],
  * 16 aligned groups), interleaved round by round. When S > 0, meanwhile the schedules of S
- * blocks (halves sa[j], sb[j]) go to so[j], 16*S steps spread evenly over the 16 groups,
- * job after job. so[j] must not be any wk[s]. */
+ * blocks (halves sa[j], sb[j]) go to so[j]: step q of every job in group q. (Each job is a
+ * serial msg1/msg2 chain of about 5 cycles per step; packing one job after another into
+ * fewer groups made the jobs lag and stall the next block's rounds, which read them.)
+ * so[j] must not be any wk[s]. */
 SHANI_INLINE void compress_m(__m128i *abef, __m128i *cdgh, const __m128i *const *wk, const int M,
                              const uint8_t *const *sa, const uint8_t *const *sb,
                              __m128i *const *so, const int S) {
-    __m128i save0[8], save1[8], m[4];
+    __m128i save0[8], save1[8], m[4][4];
     UNROLL for (int s = 0; s < M; s++) {
         save0[s] = abef[s];
         save1[s] = cdgh[s];
     }
+    UNROLL for (int j = 0; j < S; j++) sched_load2(m[j], sa[j], sb[j]);
     UNROLL for (int q = 0; q < 16; q++) {
         UNROLL for (int s = 0; s < M; s++) RNDS_LO(cdgh[s], abef[s], wk[s] + q);
         UNROLL for (int s = 0; s < M; s++) RNDS_HI(abef[s], cdgh[s], wk[s] + q);
-        UNROLL for (int z = 0; z < S; z++) {
-            const int step = q * S + z, j = step / 16, t = step % 16;
-            if (t == 0) sched_load2(m, sa[j], sb[j]);
-            sched_step(m, so[j], t);
-        }
+        UNROLL for (int j = 0; j < S; j++) sched_step(m[j], so[j], q);
     }
     UNROLL for (int s = 0; s < M; s++) {
         abef[s] = _mm_add_epi32(abef[s], save0[s]);
