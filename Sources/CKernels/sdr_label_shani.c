@@ -29,7 +29,8 @@
  * (movdqa for words 0-1, movq of the high half for words 2-3), which the compiler otherwise
  * turns into register copies and spills. The per-node loop runs over a step table so that
  * each variant has one copy of the rounds code (it stays in the op cache).
- * Parent labels are random reads in large layers: node v + SDR_PF_DIST's are prefetched.
+ * Parent labels are random reads in large layers: node v + SDR_PF_DIST's are prefetched,
+ * spread over the steps of node v.
  *
  * Parent rows are checked before they are read (DRG parents of v must be < v, expander
  * parents < N): a bad row stops the layer with CK_E_ARG, the labels before it written. */
@@ -287,8 +288,10 @@ SHANI_INLINE int label_layer_n(uint8_t *const *cur, const uint8_t *const *prev,
         const int has_next = v + 1 < nodes;
         const uint32_t *nrow = has_next ? row + 14 : row; /* harmless dummy on the last node */
         if (has_next && !row_ok(nrow, v + 1, nodes, L1)) return CK_E_ARG;
-        if (v + SDR_PF_DIST < nodes)
-            prefetch_row((const uint8_t *const *)cur, prev, row + 14 * SDR_PF_DIST, N, L1);
+        /* Prefetch node v + SDR_PF_DIST's parents, one parent (all lanes) per step: a burst
+         * of 14 * N prefetches at once overflows the L1 miss buffers and stalls dispatch. */
+        const uint32_t *pfrow = row + 14 * SDR_PF_DIST;
+        const int pf_n = v + SDR_PF_DIST < nodes ? (L1 ? 6 : 14) : 0;
         if (!L1) {
             const int odd = (int)(v & 1);
             phys[C_D4] = odd ? 9 : 3;
@@ -312,6 +315,10 @@ SHANI_INLINE int label_layer_n(uint8_t *const *cur, const uint8_t *const *prev,
         }
         for (int k = 0; k < nsteps; k++) {
             const sdr_step *st = &steps[k];
+            if (k < pf_n) {
+                const uint8_t *const *base = k < 6 ? (const uint8_t *const *)cur : prev;
+                UNROLL for (int l = 0; l < N; l++) prefetch_label(base[l], pfrow[k]);
+            }
             const int d = phys[st->d];
             UNROLL for (int l = 0; l < N; l++) w[l] = wk[l][d];
             if (st->kind != J_NONE) {

@@ -91,7 +91,7 @@ public enum ParentCache {
     /// SHA-256 of the cache file content, generated in bounded memory.
     public static func digest(graph: SDRGraph, threads: Int = Parallel.processorCount) -> String {
         var h = SHA256()
-        let chunk = 1 << 16
+        let chunk = 1 << 20 // large ranges: the fill tabulates the Feistel function once per call
         var rows = [UInt32](repeating: 0, count: 14 * chunk)
         var v = 0
         while v < graph.nodes {
@@ -167,7 +167,7 @@ public final class MappedParentCache: @unchecked Sendable {
         let tmp = path + ".tmp"
         let out = try PositionalFile(creatingAt: tmp)
         var h = SHA256()
-        let chunk = 1 << 18
+        let chunk = 1 << 20 // large ranges: the fill tabulates the Feistel function once per call
         var rows = [UInt32](repeating: 0, count: 14 * chunk)
         var v = 0
         while v < graph.nodes {

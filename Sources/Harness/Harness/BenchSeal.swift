@@ -9,7 +9,7 @@ extension BenchRunner {
                              add: (BenchResult) -> Void, log: (String) -> Void) throws {
         log("sdr (parents, labels, PC1/PC2)")
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let nodes = 1 << 24, count = 1 << 16
+        let nodes = 1 << 24, count = 1 << 20
         var sink: UInt32 = 0
         for threads in Array(Set([1, Swift.min(2, cores)])).sorted() {
             let s = measure(repeats: repeats, minSeconds: minSec, units: Double(count) / 1e6) {
