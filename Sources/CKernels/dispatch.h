@@ -41,6 +41,10 @@ int ck_poseidon_hash_many_bytes_adx_impl(uint8_t *out, const ck_poseidon_params 
                                          const ck_fr *tag, const uint8_t *in, size_t n,
                                          size_t *bad_index);
 
+/* Argument checks shared by the labeling kernels (sdr_label.c): CK_OK or CK_E_ARG. */
+int ck_sdr_label_check_args(uint8_t *const *cur, const uint8_t *const *prev, const uint32_t *parents,
+                            uint64_t nodes, const uint8_t *const *replica_ids, uint32_t layer, size_t lanes);
+
 /* The 64 round constants of SHA-256 (sha256.c). */
 extern const uint32_t ck_sha256_k[64];
 /* W[t] + K[t] of the constant padding block of a 64-byte message (sha256.c). */

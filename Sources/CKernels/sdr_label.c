@@ -17,7 +17,7 @@
 #define SDR_MSG_BYTES 1248 /* 64 + 37 * 32 */
 #define SDR_MSG_BLOCKS 20  /* 19.5 blocks of message, then padding */
 
-static int check_args(uint8_t *const *cur, const uint8_t *const *prev, const uint32_t *parents,
+int ck_sdr_label_check_args(uint8_t *const *cur, const uint8_t *const *prev, const uint32_t *parents,
                       uint64_t nodes, const uint8_t *const *replica_ids, uint32_t layer,
                       size_t lanes) {
     if (lanes != 1 && lanes != 2 && lanes != 4) return CK_E_ARG;
@@ -90,7 +90,7 @@ static int label_lane_portable(uint8_t *cur, const uint8_t *prev, const uint32_t
 int ck_sdr_label_layer_portable(uint8_t *const *cur, const uint8_t *const *prev,
                                 const uint32_t *parents, uint64_t nodes,
                                 const uint8_t *const *replica_ids, uint32_t layer, size_t lanes) {
-    int rc = check_args(cur, prev, parents, nodes, replica_ids, layer, lanes);
+    int rc = ck_sdr_label_check_args(cur, prev, parents, nodes, replica_ids, layer, lanes);
     if (rc != CK_OK) return rc;
     for (size_t l = 0; l < lanes; l++) {
         rc = label_lane_portable(cur[l], layer >= 2 ? prev[l] : NULL, parents, nodes,

@@ -39,7 +39,7 @@
 #include <string.h>
 
 #ifndef SDR_PF_DIST
-#define SDR_PF_DIST 2 /* nodes ahead whose parent labels are prefetched */
+#define SDR_PF_DIST 3 /* nodes ahead whose parent labels are prefetched */
 #endif
 #ifndef SDR_B0X4
 #define SDR_B0X4 0 /* 4 lanes: interleave block 0 as 4 more streams (8 in all) */
@@ -378,24 +378,11 @@ SDR_INSTANCE(label_2_ln, 2, 0, 1)
 SDR_INSTANCE(label_4_l1, 4, 1, SDR_B0X4)
 SDR_INSTANCE(label_4_ln, 4, 0, SDR_B0X4)
 
-static int check_args(uint8_t *const *cur, const uint8_t *const *prev, const uint32_t *parents,
-                      uint64_t nodes, const uint8_t *const *replica_ids, uint32_t layer,
-                      size_t lanes) {
-    if (lanes != 1 && lanes != 2 && lanes != 4) return CK_E_ARG;
-    if (layer < 1 || nodes < 1 || nodes > ((uint64_t)1 << 32)) return CK_E_ARG;
-    if (cur == NULL || replica_ids == NULL || (nodes > 1 && parents == NULL)) return CK_E_ARG;
-    if (layer >= 2 && prev == NULL) return CK_E_ARG;
-    for (size_t l = 0; l < lanes; l++) {
-        if (cur[l] == NULL || replica_ids[l] == NULL) return CK_E_ARG;
-        if (layer >= 2 && prev[l] == NULL) return CK_E_ARG;
-    }
-    return CK_OK;
-}
 
 int ck_sdr_label_layer_shani(uint8_t *const *cur, const uint8_t *const *prev,
                              const uint32_t *parents, uint64_t nodes,
                              const uint8_t *const *replica_ids, uint32_t layer, size_t lanes) {
-    int rc = check_args(cur, prev, parents, nodes, replica_ids, layer, lanes);
+    int rc = ck_sdr_label_check_args(cur, prev, parents, nodes, replica_ids, layer, lanes);
     if (rc != CK_OK) return rc;
     if (!(ck_cpu_features() & CK_CPU_SHA)) return CK_E_UNSUPPORTED;
     const int l1 = layer == 1;
