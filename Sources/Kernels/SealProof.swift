@@ -94,6 +94,9 @@ public enum SealError: Error, Equatable, CustomStringConvertible {
     case layerFile(path: String, detail: String)
     case noSpace(path: String, needed: UInt64, available: UInt64)
     case sealedFileSize(path: String, expected: UInt64, actual: UInt64)
+    case piecesExceedSector(piece: String, end: UInt64, sectorSize: UInt64)
+    case pieceChanged(piece: String)
+    case commDMismatch(fromPieces: String, fromData: String)
 
     public var description: String {
         switch self {
@@ -107,6 +110,10 @@ public enum SealError: Error, Equatable, CustomStringConvertible {
         case .noSpace(let p, let need, let have):
             "\(p) has \(have) bytes free but sealing needs about \(need): free space or pass another --dir"
         case .sealedFileSize(let p, let e, let a): "sealed file \(p) is \(a) bytes, expected \(e)"
+        case .piecesExceedSector(let p, let end, let s):
+            "\(p) would end at padded byte \(end) (pieces are aligned to their padded size) but the sector holds \(s): nothing was written"
+        case .pieceChanged(let p): "\(p) grew while it was being written into the sector; the unsealed file was removed"
+        case .commDMismatch(let a, let b): "CommD from the pieces is \(a) but the unsealed data's tree_d root is \(b)"
         }
     }
 }

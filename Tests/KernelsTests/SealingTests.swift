@@ -207,3 +207,42 @@ private func sealAndUnseal(proof: RegisteredSealProof, payload: [UInt8], dir: St
     #expect(throws: SealError.self) { try Sealer.checkSpace(dir, needed: UInt64.max / 2) }
     try Sealer.checkSpace(dir, needed: 1)
 }
+
+/// The pieces API: one whole-sector piece reproduces the `seal` fixture's commitments, and
+/// a sector of several unaligned pieces has a tree_d root equal to CommD aggregated from
+/// the pieces' CommPs (two independent routes; CommD.compute is checked against
+/// go-commp-utils in CommitmentTests).
+@Test func sealFromPiecesMatchesTheFixtureAndCommD() throws {
+    let proof = try RegisteredSealProof(id: 5)
+    let dir = try tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let c = try #require(try fixture("seal.json").first { (try? str($0, "name")) == "2kib-ctr-v1_1" })
+    let input = try #require(c["input"] as? [String: Any]), e = try #require(c["expected"] as? [String: Any])
+    let payload = ctrData(seed: 42, 2032)
+    try Data(payload).write(to: URL(fileURLWithPath: dir + "/deal"))
+    let (r, placed) = try Sealer.seal(pieces: [.file(dir + "/deal")], ticket: try hex32(try str(input, "ticket")), sectorNumber: 7,
+                                      proverID: SealIDs.proverID(actorID: 1000), proof: proof, unsealed: dir + "/unsealed",
+                                      sealed: dir + "/sealed", cache: SectorCache(directory: dir + "/cache"), parentCacheDirectory: dir + "/p")
+    #expect(placed.map(\.offset) == [0] && placed[0].piece.paddedSize == 2048 && placed[0].payloadBytes == 2032)
+    #expect(r.commitments[0].commR.hex == e["comm_r"] as? String)
+    #expect(r.commitments[0].commD.hex == e["comm_d"] as? String)
+
+    // 100 B (→128), 300 B (→512, aligned to 512) and 200 B (→256, at 1024): gaps and tail are zero pieces.
+    let a = ctrData(seed: 1, 100), b = ctrData(seed: 2, 300), d = ctrData(seed: 3, 200)
+    let (r2, p2) = try Sealer.seal(pieces: [.bytes(a), .bytes(b), .bytes(d)], ticket: [UInt8](repeating: 3, count: 32), sectorNumber: 8,
+                                   proverID: SealIDs.proverID(actorID: 1000), proof: proof, unsealed: dir + "/u2",
+                                   sealed: dir + "/s2", cache: SectorCache(directory: dir + "/c2"), parentCacheDirectory: dir + "/p")
+    #expect(p2.map(\.offset) == [0, 512, 1024])
+    #expect(p2.map(\.piece.paddedSize) == [128, 512, 256])
+    let unsealed = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/u2")))
+    #expect(unsealed.count == 2048)
+    #expect(Array(unsealed[0..<128]) == Fr32.pad(a + [UInt8](repeating: 0, count: 27)))
+    #expect(unsealed[128..<512].allSatisfy { $0 == 0 } && unsealed[1280...].allSatisfy { $0 == 0 })
+    #expect(r2.commitments[0].commD == (try TreeD(paddedData: unsealed).root))
+
+    // Pieces that do not fit: a clear error and no unsealed file left behind.
+    #expect(throws: SealError.self) {
+        _ = try Sealer.writeUnsealed(pieces: [.bytes(ctrData(seed: 4, 1016)), .bytes(ctrData(seed: 5, 1100))], proof: proof, to: dir + "/u3")
+    }
+    #expect(!FileManager.default.fileExists(atPath: dir + "/u3") && !FileManager.default.fileExists(atPath: dir + "/u3.tmp"))
+}

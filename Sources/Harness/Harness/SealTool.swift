@@ -12,6 +12,8 @@ public enum SealTool {
         public var keep = false
         public var apiVersion = "1.1.0"
         public var dataFile: String?
+        /// Deal payload files placed in order as pieces (Lotus AddPiece layout); excludes dataFile.
+        public var pieceFiles: [String] = []
         public var parentCacheDirectory: String?
         public var threads = ProcessInfo.processInfo.activeProcessorCount
         public var actorID: UInt64 = 1000
@@ -30,6 +32,7 @@ public enum SealTool {
         public var peakRSSMiB: Double
         public var parentCache: String
         public var unsealChecked: Bool
+        public var pieces: [PlacedPiece] = []
 
         public var json: [String: Any] {
             [
@@ -44,6 +47,10 @@ public enum SealTool {
                 "phases": timings.map { t -> [String: Any] in ["name": t.name, "seconds": round3(t.seconds), "detail": t.detail] },
                 "labels_per_second": labelsPerSecond.rounded(), "wall_seconds": round3(wallSeconds),
                 "peak_rss_mib": round3(peakRSSMiB), "parent_cache": parentCache, "unseal_checked": unsealChecked,
+                "pieces": pieces.map { p -> [String: Any] in
+                    ["offset": p.offset, "padded_size": p.piece.paddedSize, "payload_bytes": p.payloadBytes,
+                     "comm_p": p.piece.commP.hex, "piece_cid": PieceCID.encode(p.piece.commP, kind: .unsealed)]
+                },
             ]
         }
 
@@ -62,6 +69,10 @@ public enum SealTool {
             for t in timings { lines.append("  \(t.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(format: "%8.2f s", t.seconds))") }
             lines.append(String(format: "labels: %.2f M/s over %d sector(s); wall %.1f s; peak RSS %.0f MiB; unseal %@",
                                 labelsPerSecond / 1e6, sectors.count, wallSeconds, peakRSSMiB, unsealChecked ? "byte-exact" : "not checked"))
+            for p in pieces {
+                lines.append("piece at \(p.offset): \(p.payloadBytes) B → \(p.piece.paddedSize) padded, \(PieceCID.encode(p.piece.commP, kind: .unsealed))")
+            }
+            if !pieces.isEmpty { lines.append("comm_d equals CommD aggregated from the pieces") }
             lines.append("parent cache: \(parentCache)")
             return lines.joined(separator: "\n")
         }
@@ -91,13 +102,20 @@ public enum SealTool {
             guard d.count <= unpadded else { throw SealToolError.dataTooLarge(f, d.count, unpadded) }
             payload = Array(d) + [UInt8](repeating: 0, count: unpadded - d.count)
         }
+        guard o.pieceFiles.isEmpty || o.dataFile == nil else { throw SealToolError.piecesAndData }
         var sectors: [Sealer.Sector] = []
+        var placed: [PlacedPiece] = []
         for i in 0..<o.sectors {
             let number = UInt64(i + 1)
             let unsealed = "\(dir)/unsealed-\(number)", sealed = "\(dir)/sealed-\(number)"
-            // Deterministic data per sector unless --data: SHA-256(LE64(sector) || LE64(i)) blocks.
-            let data = payload ?? counterBytes(seed: number, count: unpadded)
-            try Data(Fr32.pad(data)).write(to: URL(fileURLWithPath: unsealed))
+            if !o.pieceFiles.isEmpty {
+                placed = try Sealer.writeUnsealed(pieces: o.pieceFiles.map { .file($0) }, proof: proof, to: unsealed, threads: o.threads)
+                log("sector \(number): \(placed.count) piece(s) written, \(placed.map(\.piece.paddedSize).reduce(0, +)) padded bytes of \(proof.sectorSize)")
+            } else {
+                // Deterministic data per sector unless --data: SHA-256(LE64(sector) || LE64(i)) blocks.
+                let data = payload ?? counterBytes(seed: number, count: unpadded)
+                try Data(Fr32.pad(data)).write(to: URL(fileURLWithPath: unsealed))
+            }
             var ticket = SHA256.hash(Array("spbench-ticket-\(number)".utf8))
             ticket[31] &= 0x3f
             sectors.append(Sealer.Sector(unsealedPadded: unsealed, sealed: sealed, cache: SectorCache(directory: "\(dir)/cache-\(number)"),
@@ -105,6 +123,12 @@ public enum SealTool {
         }
         let r = try Sealer.seal(sectors: sectors, proof: proof, proverID: SealIDs.proverID(actorID: o.actorID),
                                 parentCacheDirectory: o.parentCacheDirectory ?? defaultParentCacheDirectory, threads: o.threads, log: log)
+        if !placed.isEmpty {
+            let expected = try CommD.compute(sectorSize: proof.sectorSize, pieces: placed.map(\.piece))
+            for c in r.commitments where c.commD != expected {
+                throw SealError.commDMismatch(fromPieces: expected.hex, fromData: c.commD.hex)
+            }
+        }
         var timings = r.timings
         let tu = try clock.measure {
             for s in sectors {
@@ -117,10 +141,11 @@ public enum SealTool {
         timings.append(PhaseTiming(name: "unseal.check", seconds: tu.seconds))
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        let report = Report(proof: proof, directory: dir, kept: o.keep || o.directory != nil,
+        var report = Report(proof: proof, directory: dir, kept: o.keep || o.directory != nil,
                             sectors: zip(sectors, r.commitments).map { ($0.sectorNumber, $1) }, timings: timings,
                             labelsPerSecond: r.pc1.labelsPerSecond, wallSeconds: (clock.now - start).seconds,
                             peakRSSMiB: Double(usage.ru_maxrss) / 1024, parentCache: r.parentCacheStatus, unsealChecked: true)
+        report.pieces = placed
         if !report.kept { try? FileManager.default.removeItem(atPath: dir) }
         return report
     }
@@ -143,12 +168,14 @@ public enum SealToolError: Error, CustomStringConvertible {
     case sectors(Int)
     case dataTooLarge(String, Int, Int)
     case unsealMismatch(String)
+    case piecesAndData
 
     public var description: String {
         switch self {
         case .sectors(let n): "--sectors \(n): sectors are sealed together 1, 2 or 4 at a time (one per SHA lane)"
         case .dataTooLarge(let f, let n, let max): "\(f) is \(n) bytes; a sector of this size holds at most \(max) unpadded bytes"
         case .unsealMismatch(let f): "unsealing \(f) did not give the data back: report this as a bug"
+        case .piecesAndData: "pass either --data (one payload filling the sector) or --piece files, not both"
         }
     }
 }

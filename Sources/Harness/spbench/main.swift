@@ -97,6 +97,7 @@ struct Seal: ParsableCommand {
               spbench seal --sector-size 2KiB
               spbench seal --sector-size 512MiB --dir /data/seal --json
               spbench seal --sector-size 8MiB --sectors 4      # 4 sectors, one PC1 thread
+              spbench seal --sector-size 2KiB --piece deal1.car --piece deal2.car
 
             Space: about (layers + 4) × sector size per sector. Exit status: 0 sealed, 2 bad input or an I/O error.
             """)
@@ -106,6 +107,7 @@ struct Seal: ParsableCommand {
     @Option(help: "Working directory (kept). Default: a temporary directory, removed afterwards.") var dir: String?
     @Option(help: "Graph version: 1.0.0 (V1) or 1.1.0 (V1_1).") var api = "1.1.0"
     @Option(help: "Unpadded payload to seal (at most 127/128 of the sector size; zero-filled).") var data: String?
+    @Option(name: .customLong("piece"), help: "A deal payload file to place as a piece (repeat for several; aligned as Lotus' AddPiece, comm_d checked against the pieces' CommP).") var pieces: [String] = []
     @Option(help: "Parent cache directory (default $FIL_PROOFS_PARENT_CACHE or /var/tmp/filecoin-parents).") var parentCache: String?
     @Option(help: "Threads for trees and the parent cache (default: all cores).") var threads: Int?
     @Flag(help: "Print JSON.") var json = false
@@ -117,6 +119,7 @@ struct Seal: ParsableCommand {
             o.directory = dir
             o.apiVersion = api
             o.dataFile = data
+            o.pieceFiles = pieces
             o.parentCacheDirectory = parentCache
             if let threads { o.threads = max(1, threads) }
             let r = try SealTool.run(o) { FileHandle.standardError.write(Data(("spbench seal: " + $0 + "\n").utf8)) }
