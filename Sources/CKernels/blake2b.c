@@ -56,3 +56,40 @@ void ck_blake2b512(uint8_t out[64], const uint8_t *in, size_t len) {
     for (int i = 0; i < 8; i++)
         for (int j = 0; j < 8; j++) out[8 * i + j] = (uint8_t)(h[i] >> (8 * j));
 }
+
+/* Keyed BLAKE2b with the digest length in the parameter block (RFC 7693 §2.5, §3.3):
+ * outlen 1..64, keylen 0..64; a key is padded to one 128-byte block hashed first. */
+int ck_blake2b(uint8_t *out, size_t outlen, const uint8_t *key, size_t keylen, const uint8_t *in, size_t len) {
+    if (outlen == 0 || outlen > 64 || keylen > 64) return CK_E_ARG;
+    uint64_t h[8];
+    memcpy(h, ck_blake2b_iv, sizeof h);
+    h[0] ^= 0x01010000ull ^ ((uint64_t)keylen << 8) ^ (uint64_t)outlen;
+    uint64_t t = 0;
+    uint8_t block[128];
+    if (keylen) {
+        memset(block, 0, sizeof block);
+        memcpy(block, key, keylen);
+        t = 128;
+        if (len == 0) {
+            blake2b_compress(h, block, t, 1);
+            goto done;
+        }
+        blake2b_compress(h, block, t, 0);
+    }
+    while (len > 128) {
+        t += 128;
+        blake2b_compress(h, in, t, 0);
+        in += 128;
+        len -= 128;
+    }
+    memset(block, 0, sizeof block);
+    if (len) memcpy(block, in, len);
+    t += len;
+    blake2b_compress(h, block, t, 1);
+done:;
+    uint8_t full[64];
+    for (int i = 0; i < 8; i++)
+        for (int j = 0; j < 8; j++) full[8 * i + j] = (uint8_t)(h[i] >> (8 * j));
+    memcpy(out, full, outlen);
+    return CK_OK;
+}

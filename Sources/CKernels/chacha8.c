@@ -53,3 +53,32 @@ void ck_chacha8_blocks(uint8_t *out, const uint8_t key[32], uint64_t counter, si
         ck_store_le32(o + 60, x15 + in[15]);
     }
 }
+
+/* ChaCha20, IETF layout (RFC 8439; RustCrypto chacha20): words 12 the 32-bit block
+ * counter, 13-15 the 96-bit nonce. */
+void ck_chacha20_ietf_blocks(uint8_t *out, const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,
+                             size_t nblocks) {
+    uint32_t in[16];
+    in[0] = 0x61707865u;
+    in[1] = 0x3320646eu;
+    in[2] = 0x79622d32u;
+    in[3] = 0x6b206574u;
+    for (int i = 0; i < 8; i++) in[4 + i] = ck_load_le32(key + 4 * i);
+    for (int i = 0; i < 3; i++) in[13 + i] = ck_load_le32(nonce + 4 * i);
+    for (size_t blk = 0; blk < nblocks; blk++, counter++) {
+        in[12] = counter;
+        uint32_t x[16];
+        memcpy(x, in, sizeof x);
+        for (int r = 0; r < 10; r++) {
+            CK_CHACHA_QR(x[0], x[4], x[8], x[12]);
+            CK_CHACHA_QR(x[1], x[5], x[9], x[13]);
+            CK_CHACHA_QR(x[2], x[6], x[10], x[14]);
+            CK_CHACHA_QR(x[3], x[7], x[11], x[15]);
+            CK_CHACHA_QR(x[0], x[5], x[10], x[15]);
+            CK_CHACHA_QR(x[1], x[6], x[11], x[12]);
+            CK_CHACHA_QR(x[2], x[7], x[8], x[13]);
+            CK_CHACHA_QR(x[3], x[4], x[9], x[14]);
+        }
+        for (int i = 0; i < 16; i++) ck_store_le32(out + 64 * blk + 4 * i, x[i] + in[i]);
+    }
+}

@@ -232,6 +232,12 @@ void ck_blake2b512(uint8_t out[64], const uint8_t *in, size_t len);
 /* ChaCha8 keystream (rand_chacha ChaCha8Rng): nblocks 64-byte blocks from block counter
  * `counter`, stream id 0. */
 void ck_chacha8_blocks(uint8_t *out, const uint8_t key[32], uint64_t counter, size_t nblocks);
+/* Keyed BLAKE2b, digest length outlen (1..64) in the parameter block, key 0..64 bytes
+ * (synthetic PoRep challenges, porep-post.md §8.3). CK_E_ARG on bad lengths. */
+int ck_blake2b(uint8_t *out, size_t outlen, const uint8_t *key, size_t keylen, const uint8_t *in, size_t len);
+/* ChaCha20 IETF (RFC 8439): 32-bit block counter, 96-bit nonce; nblocks 64-byte blocks. */
+void ck_chacha20_ietf_blocks(uint8_t *out, const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,
+                             size_t nblocks);
 
 /* ---- SDR labeling (sdr_label.c, sdr_label_shani.c) ---------------------------------- */
 /* porep-post.md §6.1. Labels one layer of `lanes` sectors (1, 2 or 4) that share the graph:
