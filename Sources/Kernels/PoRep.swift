@@ -189,7 +189,7 @@ public enum Commit1 {
     /// challenge the tree_d path to comm_d, every column's hash and tree_c path to comm_c,
     /// every layer's label, the encoding replica = key + data, the tree_r_last path, and
     /// comm_r = H(comm_c, comm_r_last).
-    public static func verify(_ p: PoRepProof, public pub: PoRepPublic) -> Verdict {
+    public static func verify(_ p: PoRepProof, public pub: PoRepPublic) -> ProofVerdict {
         let proof = pub.sealProof, n = proof.nodes, L = proof.layers, shape = proof.treeShape
         guard p.sealProof == proof else { return .rejected("proof is for \(p.sealProof.name), not \(proof.name)") }
         guard p.sectorNumber == pub.sectorNumber else { return .rejected("proof is for sector \(p.sectorNumber), not \(pub.sectorNumber)") }

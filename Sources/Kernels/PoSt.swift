@@ -150,11 +150,11 @@ public struct PoStSectorProof: Sendable, Equatable {
 }
 
 /// The outcome of a verification: accepted, or the first reason it was rejected.
-public struct Verdict: Sendable, Equatable, CustomStringConvertible {
+public struct ProofVerdict: Sendable, Equatable, CustomStringConvertible {
     public var valid: Bool
     public var reason: String?
-    public static let accepted = Verdict(valid: true, reason: nil)
-    public static func rejected(_ why: String) -> Verdict { Verdict(valid: false, reason: why) }
+    public static let accepted = ProofVerdict(valid: true, reason: nil)
+    public static func rejected(_ why: String) -> ProofVerdict { ProofVerdict(valid: false, reason: why) }
     public var description: String { valid ? "valid" : "invalid: \(reason ?? "")" }
 }
 
@@ -196,7 +196,7 @@ public enum PoSt {
     /// Everything a verifier checks (§9.4): sector id, comm_r = H2(comm_c, comm_r_last),
     /// the challenge count, each path's shape, root and leaf index.
     public static func verify(_ p: PoStSectorProof, proof: RegisteredPoStProof, randomness: [UInt8], sectorNumber: UInt64,
-                              commR: Fr, position: Int) -> Verdict {
+                              commR: Fr, position: Int) -> ProofVerdict {
         guard (try? checkCanonical(randomness, "randomness")) != nil else { return .rejected("randomness is not a canonical field element") }
         guard p.sectorNumber == sectorNumber else { return .rejected("proof is for sector \(p.sectorNumber), not \(sectorNumber)") }
         guard p.commR == commR else { return .rejected("proof carries comm_r \(p.commR.hex), expected \(commR.hex)") }
@@ -217,7 +217,7 @@ public enum PoSt {
 
     /// Decodes and verifies; a decoding failure is a rejection, not an error.
     public static func verify(encoded: [UInt8], proof: RegisteredPoStProof, randomness: [UInt8], sectorNumber: UInt64,
-                              commR: Fr, position: Int) -> Verdict {
+                              commR: Fr, position: Int) -> ProofVerdict {
         do {
             let p = try PoStSectorProof(encoded: encoded)
             return verify(p, proof: proof, randomness: randomness, sectorNumber: sectorNumber, commR: commR, position: position)
@@ -341,7 +341,7 @@ public struct PoStProof: Sendable, Equatable {
 
     /// Verifies every sector entry against the chain's view of the sectors (number → comm_r);
     /// for WinningPoSt also that the proven sector is the one the randomness chose.
-    public func verify(commRs: [UInt64: Fr]) -> Verdict {
+    public func verify(commRs: [UInt64: Fr]) -> ProofVerdict {
         guard !partitions.isEmpty else { return .rejected("no sector was proven") }
         guard (try? PoSt.checkCanonical(proverID, "prover_id")) != nil else { return .rejected("prover_id is not a canonical field element") }
         // Positions are the entries' order across partitions, and sectors ascend.

@@ -87,6 +87,26 @@ private func sealAndUnseal(proof: RegisteredSealProof, payload: [UInt8], dir: St
     let key = ParentCache.key(graph: graph)
     #expect(ParentCache.knownDigests[key] == "03cd13565ded97c240a5f52e54295ad127bd0461b57904cb3a4d79b097bbecab")
     #expect(FileManager.default.fileExists(atPath: "\(dir)/parents/\(key).cache"))
+
+    // The sealed sector proves: Commit 1 (2 challenges), WindowPoSt and WinningPoSt vanilla proofs.
+    var seed = [UInt8](repeating: 0x5e, count: 32)
+    seed[31] = 0x1e
+    let pub = PoRepPublic(sealProof: proof, proverID: SealIDs.proverID(actorID: 1000), sectorNumber: 1,
+                          ticket: [UInt8](repeating: 1, count: 32), seed: seed, commD: c.commD, commR: c.commR)
+    let c1 = try Commit1.prove(public: pub, sealed: dir + "/sealed", cache: SectorCache(directory: dir + "/cache"))
+    #expect(Commit1.verify(c1, public: pub).valid)
+    var other = pub
+    other.seed[0] ^= 1
+    #expect(!Commit1.verify(c1, public: other).valid)
+    let sector = SealedSector(number: 1, sealProof: proof, sealed: dir + "/sealed", cache: SectorCache(directory: dir + "/cache"), commR: c.commR)
+    for kind in [RegisteredPoStProof.Kind.window, .winning] {
+        let pp = try RegisteredPoStProof(kind: kind, sectorSize: proof.sectorSize)
+        let w = kind == .window
+            ? try PoStProof.proveWindow(sectors: [sector], postProof: pp, randomness: seed, proverID: pub.proverID)
+            : try PoStProof.proveWinning(eligible: [sector], postProof: pp, randomness: seed, proverID: pub.proverID)
+        #expect(w.faults.isEmpty && w.verify(commRs: [1: c.commR]).valid, "\(pp.name)")
+        #expect(!w.verify(commRs: [1: c.commC]).valid)
+    }
 }
 
 @Test func pc1ResumesAfterTheLastCompleteLayerAndRedoesATruncatedOne() throws {

@@ -17,6 +17,9 @@ public enum SealTool {
         public var parentCacheDirectory: String?
         public var threads = ProcessInfo.processInfo.activeProcessorCount
         public var actorID: UInt64 = 1000
+        /// Number of the first sector sealed (the others follow); sealing into a --dir that
+        /// already holds sectors adds to its manifest.
+        public var firstSector: UInt64 = 1
 
         public init(sectorSize: UInt64) { self.sectorSize = sectorSize }
     }
@@ -106,7 +109,7 @@ public enum SealTool {
         var sectors: [Sealer.Sector] = []
         var placed: [PlacedPiece] = []
         for i in 0..<o.sectors {
-            let number = UInt64(i + 1)
+            let number = o.firstSector + UInt64(i)
             let unsealed = "\(dir)/unsealed-\(number)", sealed = "\(dir)/sealed-\(number)"
             if !o.pieceFiles.isEmpty {
                 placed = try Sealer.writeUnsealed(pieces: o.pieceFiles.map { .file($0) }, proof: proof, to: unsealed, threads: o.threads)
@@ -146,6 +149,13 @@ public enum SealTool {
                             labelsPerSecond: r.pc1.labelsPerSecond, wallSeconds: (clock.now - start).seconds,
                             peakRSSMiB: Double(usage.ru_maxrss) / 1024, parentCache: r.parentCacheStatus, unsealChecked: true)
         report.pieces = placed
+        if report.kept {
+            let prover = SealIDs.proverID(actorID: o.actorID)
+            try SectorManifest.record(zip(sectors, r.commitments).map { s, c in
+                SectorManifest.Entry(number: s.sectorNumber, sealProof: proof, sealed: s.sealed, cache: s.cache.directory, ticket: s.ticket,
+                                     commD: c.commD, commR: c.commR, proverID: prover)
+            }, in: dir)
+        }
         if !report.kept { try? FileManager.default.removeItem(atPath: dir) }
         return report
     }

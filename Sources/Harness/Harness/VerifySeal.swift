@@ -78,7 +78,26 @@ let sealHandlers: [String: FamilyHandler] = [
         guard FileManager.default.contentsEqual(atPath: unsealed, andPath: dir.path + "/unsealed-again") else {
             throw FieldCaseError("unsealing did not give the unsealed sector back")
         }
+        // Commit 1 and both PoSts over the sealed sector must verify (no fixture holds these
+        // proofs; a mutated copy is rejected, see ProvingTests).
+        var seed = SHA256.hash(Array("spbench-verify-seed".utf8) + c.replicaID)
+        seed[31] &= 0x3f
+        let pub = PoRepPublic(sealProof: proof, proverID: try ctx.bytes32("prover_id"), sectorNumber: sector.sectorNumber,
+                              ticket: sector.ticket, seed: seed, commD: c.commD, commR: c.commR)
+        let c1 = try Commit1.prove(public: pub, sealed: sealed, cache: sector.cache)
+        let v1 = Commit1.verify(c1, public: pub)
+        guard v1.valid else { throw FieldCaseError("the Commit 1 proof of the sealed sector does not verify: \(v1.reason ?? "")") }
+        let ss = SealedSector(number: sector.sectorNumber, sealProof: proof, sealed: sealed, cache: sector.cache, commR: c.commR)
+        for kind in [RegisteredPoStProof.Kind.window, .winning] {
+            let pp = try RegisteredPoStProof(kind: kind, sectorSize: proof.sectorSize)
+            let w = kind == .window
+                ? try PoStProof.proveWindow(sectors: [ss], postProof: pp, randomness: seed, proverID: pub.proverID, threads: ctx.options.threads)
+                : try PoStProof.proveWinning(eligible: [ss], postProof: pp, randomness: seed, proverID: pub.proverID)
+            let v = w.verify(commRs: [ss.number: c.commR])
+            guard v.valid, w.faults.isEmpty else { throw FieldCaseError("the \(pp.name) proof of the sealed sector does not verify: \(v.reason ?? "faulty")") }
+        }
         return .values([
+            "commit1": .string("verified"), "post": .string("verified"),
             "comm_d": .string(c.commD.hex), "replica_id": .string(Hex.encode(c.replicaID)), "comm_c": .string(c.commC.hex),
             "comm_r_last": .string(c.commRLast.hex), "comm_r": .string(c.commR.hex),
             "comm_d_cid": .string(PieceCID.encode(c.commD, kind: .unsealed)),

@@ -14,9 +14,11 @@ struct SPBench: ParsableCommand {
               spbench verify --fixtures ~/vectors --json
               spbench commp deal.car             # CommP and piece CID of a file
               spbench seal --sector-size 8MiB    # seal, unseal-check and time a sector
+              spbench seal --sector-size 2KiB --dir s --sectors 4 && spbench prove window --sectors s
+              spbench verify-proof s/window-post.proof --sectors s
               spbench bench --quick --json --out results/
             """,
-        subcommands: [Verify.self, CommP.self, Seal.self, Bench.self])
+        subcommands: [Verify.self, CommP.self, Seal.self, Prove.self, VerifyProof.self, Check.self, Bench.self])
 
     func run() throws {
         let code = MainJob.run(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
@@ -110,11 +112,15 @@ struct Seal: ParsableCommand {
     @Option(name: .customLong("piece"), help: "A deal payload file to place as a piece (repeat for several; aligned as Lotus' AddPiece, comm_d checked against the pieces' CommP).") var pieces: [String] = []
     @Option(help: "Parent cache directory (default $FIL_PROOFS_PARENT_CACHE or /var/tmp/filecoin-parents).") var parentCache: String?
     @Option(help: "Threads for trees and the parent cache (default: all cores).") var threads: Int?
+    @Option(help: "Number of the first sector (default 1); with --dir the sectors are added to its spbench-sectors.json for `spbench prove`.") var firstSector: UInt64 = 1
+    @Option(help: "Miner actor id (prover_id = its ID address payload).") var actor: UInt64 = 1000
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         do {
             var o = SealTool.Options(sectorSize: try SealToolCLI.size(sectorSize))
+            o.firstSector = firstSector
+            o.actorID = actor
             o.sectors = sectors
             o.directory = dir
             o.apiVersion = api
@@ -168,3 +174,110 @@ struct Bench: ParsableCommand {
 }
 
 SPBench.main()
+
+private func printReport(_ r: ProveTool.Report, json: Bool) {
+    print(json ? jsonString(r.json) : r.text)
+}
+
+private func stderrLog(_ prefix: String) -> @Sendable (String) -> Void {
+    { FileHandle.standardError.write(Data((prefix + $0 + "\n").utf8)) }
+}
+
+struct Prove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Prove sealed sectors: WindowPoSt, WinningPoSt or PoRep Commit 1 vanilla proofs.",
+        discussion: """
+            Reads the sectors that `spbench seal --dir DIR` recorded in DIR/spbench-sectors.json, proves them and verifies the result, then writes the proof file (documented in the README) for `spbench verify-proof`.
+
+              window   WindowPoSt: every sector, 10 challenged leaves each, read from the sealed file and tree_r_last. Faulty sectors (missing or corrupt files, comm_r that does not match p_aux) are reported with the reason and skipped, and the rest is proven, as Lotus does. Partitions of 2 (test sizes), 2349 (32 GiB) or 2300 (64 GiB) sectors.
+              winning  WinningPoSt: the sector the randomness selects, 66 challenged leaves.
+              porep    Commit 1: per challenge the tree_d, tree_c (15 columns) and tree_r_last openings; one file per sector.
+
+            The SNARK (Groth16) step is not part of these proofs; the vanilla proofs are what it would consume.
+
+              spbench prove window --sectors /data/s --json
+              spbench prove winning --sectors /data/s --randomness 00…00
+              spbench prove porep --sectors /data/s --randomness <seed>
+
+            Exit status: 0 proven and verified (faults are reported, not errors), 1 the proof does not verify, 2 bad input.
+            """)
+
+    @Argument(help: "window, winning or porep.") var kind: String
+    @Option(name: .customLong("sectors"), parsing: .upToNextOption, help: "Directories sealed by `spbench seal --dir`.") var sectors: [String] = []
+    @Option(help: "32-byte chain randomness (PoSt) or interactive seed (porep), hex; the top two bits are cleared. Default: random.") var randomness: String?
+    @Option(help: "WindowPoSt api version: 1.2.0 (default, Lotus today) or 1.0.0 (position-dependent challenges).") var api: String?
+    @Option(help: "Proof file to write (default: <first sectors dir>/<kind>-post.proof or porep-c1.proof).") var out: String?
+    @Option(help: "Threads (default: all cores).") var threads: Int?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let r: ProveTool.Report
+        do {
+            var o = ProveTool.Options(kind: kind, sectorDirs: sectors)
+            o.randomness = randomness
+            o.apiVersion = api
+            o.out = out
+            if let threads { o.threads = max(1, threads) }
+            r = try ProveTool.run(o, log: stderrLog("spbench prove: "))
+        } catch {
+            FileHandle.standardError.write(Data("spbench prove: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        printReport(r, json: json)
+        if !r.valid { throw ExitCode(1) }
+    }
+}
+
+struct VerifyProof: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-proof",
+        abstract: "Verify a proof file written by `spbench prove` (or the node).",
+        discussion: """
+            Decodes the file and recomputes everything from its public values: challenges from the randomness or seed, every Merkle path, comm_r = H(comm_c, comm_r_last), and for PoRep the replica_id, every layer's label and the encoding. With --sectors the comm_r (and PoRep's comm_d and ticket) come from the sealed sectors' manifests instead of the file.
+
+            Exit status: 0 valid, 1 invalid (the reason is printed), 2 the file cannot be read.
+            """)
+
+    @Argument(help: "The proof file.") var file: String
+    @Option(name: .customLong("sectors"), parsing: .upToNextOption, help: "Directories sealed by `spbench seal --dir` (the chain's view).") var sectors: [String] = []
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let r: ProveTool.Report
+        do {
+            r = try VerifyProofTool.run(file: file, sectorDirs: sectors)
+        } catch {
+            FileHandle.standardError.write(Data("spbench verify-proof: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        printReport(r, json: json)
+        if !r.valid { throw ExitCode(1) }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List sealed sectors that cannot be proven now, with the reason (like `lotus-miner proving check`).",
+        discussion: """
+            For each sector: the sealed file is present and of the right size, p_aux gives back comm_r, the tree_r_last files are present, and --samples challenged leaves are proven from the replica and verified.
+
+            Exit status: 0 every sector is provable, 1 some are faulty, 2 bad input.
+            """)
+
+    @Option(name: .customLong("sectors"), parsing: .upToNextOption, help: "Directories sealed by `spbench seal --dir`.") var sectors: [String] = []
+    @Option(help: "Challenged leaves to prove per sector (default 10, a full WindowPoSt's worth).") var samples = 10
+    @Option(help: "Randomness for the sampled challenges (hex; default random).") var randomness: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let r: ProveTool.Report
+        do {
+            r = try CheckTool.run(sectorDirs: sectors, randomness: randomness, samples: max(1, samples))
+        } catch {
+            FileHandle.standardError.write(Data("spbench check: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        printReport(r, json: json)
+        if !r.valid { throw ExitCode(1) }
+    }
+}
