@@ -29,19 +29,24 @@ public enum PoRepChallenges {
 
     /// Interactive: SHA256(replica_id || seed || LE32(j)) mod (N − 1) + 1, j = C·k + i.
     public static func interactive(replicaID: [UInt8], seed: [UInt8], nodes: UInt64, perPartition c: Int, partition k: Int) -> [UInt64] {
-        (0..<c).map { i in
-            let h = SHA256.hash(replicaID + seed + le32Bytes(UInt32(truncatingIfNeeded: c * k + i)))
-            return le256Mod(h[...], nodes - 1) + 1
+        hashedChallenges(prefix: replicaID + seed, first: c * k, count: c, nodes: nodes)
+    }
+
+    /// (LE256(SHA256(prefix || LE32(j))) mod (N − 1)) + 1 for j = first ..< first + count.
+    static func hashedChallenges(prefix: [UInt8], first: Int, count: Int, nodes: UInt64) -> [UInt64] {
+        let len = prefix.count + 4
+        var msgs = [UInt8](repeating: 0, count: len * count)
+        for i in 0..<count {
+            msgs.replaceSubrange((len * i)..<(len * i + prefix.count), with: prefix)
+            msgs.replaceSubrange((len * i + prefix.count)..<(len * (i + 1)), with: le32Bytes(UInt32(truncatingIfNeeded: first + i)))
         }
+        let digests = msgs.withUnsafeBytes { SHA256.hashMany($0, messageLength: len) }
+        return (0..<count).map { le256Mod(digests[(32 * $0)..<(32 * $0 + 32)], nodes - 1) + 1 }
     }
 
     /// Non-interactive (NI-PoRep): the tag, replica_id and comm_r replace the seed.
     public static func nonInteractive(replicaID: [UInt8], commR: [UInt8], nodes: UInt64, perPartition c: Int, partition k: Int) -> [UInt64] {
-        let tag = Array("filecoin.io|PoRep|1|NonInteractive|1".utf8)
-        return (0..<c).map { i in
-            let h = SHA256.hash(tag + replicaID + commR + le32Bytes(UInt32(truncatingIfNeeded: c * k + i)))
-            return le256Mod(h[...], nodes - 1) + 1
-        }
+        hashedChallenges(prefix: Array("filecoin.io|PoRep|1|NonInteractive|1".utf8) + replicaID + commR, first: c * k, count: c, nodes: nodes)
     }
 
     static let synthNonce = Array("synth-porep".utf8) + [0]
@@ -154,10 +159,21 @@ public enum PoStChallenges {
     public static func leaves(proof: RegisteredPoStProof, randomness: [UInt8], sectorNumber: UInt64, position: Int) -> [UInt64] {
         let c = proof.challengeCount
         let positional = proof.kind == .window && proof.apiVersion != "1.2.0"
-        return (0..<c).map { n in
-            leaf(randomness: randomness, sectorNumber: sectorNumber,
-                 challengeIndex: UInt64(positional ? position * c + n : n), nodes: proof.nodes)
+        return leaves(randomness: randomness, sectorNumber: sectorNumber, firstIndex: UInt64(positional ? position * c : 0), count: c, nodes: proof.nodes)
+    }
+
+    /// Leaves of challenge indices firstIndex ..< firstIndex + count, hashed as one batch
+    /// of 48-byte messages (multi-buffer SHA-256).
+    public static func leaves(randomness: [UInt8], sectorNumber: UInt64, firstIndex: UInt64, count: Int, nodes: UInt64) -> [UInt64] {
+        precondition(randomness.count == 32)
+        var msgs = [UInt8](repeating: 0, count: 48 * count)
+        let prefix = randomness + le64Bytes(sectorNumber)
+        for i in 0..<count {
+            msgs.replaceSubrange((48 * i)..<(48 * i + 40), with: prefix)
+            msgs.replaceSubrange((48 * i + 40)..<(48 * i + 48), with: le64Bytes(firstIndex + UInt64(i)))
         }
+        let digests = msgs.withUnsafeBytes { SHA256.hashMany($0, messageLength: 48) }
+        return (0..<count).map { readLE64(digests[(32 * $0)...]) % nodes }
     }
 
     /// WinningPoSt sector selection: indices into the eligible sector list.

@@ -176,15 +176,10 @@ public enum PoSt {
         let tree: PoseidonTreeFiles
         do { tree = try s.treeRLast() } catch { throw SectorFaultReason.treeRLast("\(error)") }
         let leaves = PoStChallenges.leaves(proof: proof, randomness: randomness, sectorNumber: s.number, position: position)
-        var proofs: [PoseidonMerkleProof] = []
-        proofs.reserveCapacity(leaves.count)
-        for leaf in leaves {
-            let p: PoseidonMerkleProof
-            do { p = try tree.proof(leaf: leaf, leafFile: s.sealed) } catch { throw SectorFaultReason.treeRLast("leaf \(leaf): \(error)") }
-            guard p.root == commRLast else {
-                throw SectorFaultReason.treeRLast("root \(p.root.hex) of the tree files is not comm_r_last \(commRLast.hex) from p_aux")
-            }
-            proofs.append(p)
+        let proofs: [PoseidonMerkleProof]
+        do { proofs = try tree.proofs(leaves: leaves, leafFile: s.sealed) } catch { throw SectorFaultReason.treeRLast("\(error)") }
+        if let p = proofs.first, p.root != commRLast {
+            throw SectorFaultReason.treeRLast("root \(p.root.hex) of the tree files is not comm_r_last \(commRLast.hex) from p_aux")
         }
         return PoStSectorProof(sectorNumber: s.number, commR: s.commR, inclusionProofs: proofs, commC: commC, commRLast: commRLast)
     }
@@ -260,8 +255,11 @@ public struct PoStProof: Sendable, Equatable {
 
     /// Proves every sector it can; for api 1.0.0 (positional challenges) the positions are
     /// those in the list without the faulty sectors, as the re-proving Lotus does gives.
+    /// Sectors proven at once: the work is random reads, so more than the cores.
+    public static let defaultReadThreads = 16
+
     public static func proveWindow(sectors: [SealedSector], postProof: RegisteredPoStProof, randomness: [UInt8], proverID: [UInt8],
-                                   threads: Int = Parallel.processorCount, progress: ((Int, Int) -> Void)? = nil) throws -> PoStProof {
+                                   threads: Int = defaultReadThreads, progress: ((Int, Int) -> Void)? = nil) throws -> PoStProof {
         guard postProof.kind == .window else { throw PoStError.unknownProof("\(postProof.name) is not a WindowPoSt type") }
         try PoSt.checkCanonical(randomness, "randomness")
         try PoSt.checkCanonical(proverID, "prover_id")
@@ -320,7 +318,7 @@ public struct PoStProof: Sendable, Equatable {
         let results = ResultSlots<Outcome>(count: live.count)
         let lock = MutexLite()
         var done = 0
-        Parallel.run(live.count, threads: threads) { i in
+        Parallel.io(live.count, threads: threads) { i in
             let s = live[i]
             let r: Outcome
             do {

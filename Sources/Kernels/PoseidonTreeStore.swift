@@ -195,11 +195,33 @@ public struct PoseidonTreeFiles: Sendable {
     /// the leaves come from `leafFile` (the replica) and the discarded rows are rebuilt
     /// for the one subtree the path crosses; its top must equal the stored node.
     public func proof(leaf index: UInt64, leafFile: String? = nil, leafOffset: UInt64 = 0) throws -> PoseidonMerkleProof {
+        try proof(leaf: index, leafFile: leafFile, leafOffset: leafOffset, context: ProofContext())
+    }
+
+    /// Proofs of several leaves, opening each file and reading the roots once (PoSt).
+    public func proofs(leaves: [UInt64], leafFile: String? = nil, leafOffset: UInt64 = 0) throws -> [PoseidonMerkleProof] {
+        let ctx = ProofContext()
+        return try leaves.map { try proof(leaf: $0, leafFile: leafFile, leafOffset: leafOffset, context: ctx) }
+    }
+
+    /// Files and roots shared by the proofs of one batch.
+    final class ProofContext {
+        var files: [Int: PositionalFile] = [:]
+        var leaves: (path: String, file: PositionalFile)?
+        var roots: PoseidonTreeRoots?
+        var subtrees: [Int: [[UInt8]]] = [:]
+    }
+
+    private func proof(leaf index: UInt64, leafFile: String?, leafOffset: UInt64, context ctx: ProofContext) throws -> PoseidonMerkleProof {
         guard index < UInt64(leafCount) else { throw PoseidonTreeError.leafIndexOutOfRange(index, leaves: UInt64(leafCount)) }
         let a = shape.base, n = leavesPerBaseTree
         let b = Int(index / UInt64(n))
         var j = Int(index % UInt64(n))
-        let file = try openChecked(b)
+        let file: PositionalFile
+        if let f = ctx.files[b] { file = f } else {
+            file = try openChecked(b)
+            ctx.files[b] = file
+        }
         let low = storage.lowestStoredHeight(levels: baseLevels)
         var path: [PoseidonPathElement] = []
         var leaf: Fr
@@ -210,25 +232,35 @@ public struct PoseidonTreeFiles: Sendable {
             // Rebuild the rows below the lowest stored one for the subtree over leaf j.
             let span = n / rowNodes(low)
             let first = j - j % span
-            let leaves = try PositionalFile(readingAt: lf)
-            let need = leafOffset + UInt64(leafCount) * 32
-            let size = try leaves.size()
-            guard size >= need else { throw PoseidonTreeError.leafFileShort(path: lf, needed: need, size: size) }
-            var rows: [[UInt8]] = [[UInt8](repeating: 0, count: span * 32)]
-            try rows[0].withUnsafeMutableBytes {
-                try leaves.read(into: $0, at: leafOffset + UInt64(b * n + first) * 32)
+            let leaves: PositionalFile
+            if let l = ctx.leaves, l.path == lf { leaves = l.file } else {
+                leaves = try PositionalFile(readingAt: lf)
+                let need = leafOffset + UInt64(leafCount) * 32
+                let size = try leaves.size()
+                guard size >= need else { throw PoseidonTreeError.leafFileShort(path: lf, needed: need, size: size) }
+                ctx.leaves = (lf, leaves)
             }
-            for _ in 0..<low {
-                let prev = rows[rows.count - 1]
-                var next = [UInt8](repeating: 0, count: prev.count / a)
-                let bad = prev.withUnsafeBytes { src in
-                    next.withUnsafeMutableBytes { Poseidon.merkleRowIndexed(arity: a, input: src, output: $0) }
+            // The rebuilt rows of this subtree; several challenges of one batch may share it.
+            let rows: [[UInt8]]
+            if let cached = ctx.subtrees[b * n + first] { rows = cached } else {
+                var built: [[UInt8]] = [[UInt8](repeating: 0, count: span * 32)]
+                try built[0].withUnsafeMutableBytes {
+                    try leaves.read(into: $0, at: leafOffset + UInt64(b * n + first) * 32)
                 }
-                if let bad {
-                    throw PoseidonTreeError.nonCanonicalLeaf(index: UInt64(b * n + first + bad),
-                                                             hex: Hex.encode(prev[(bad * 32)..<(bad * 32 + 32)]))
+                for _ in 0..<low {
+                    let prev = built[built.count - 1]
+                    var next = [UInt8](repeating: 0, count: prev.count / a)
+                    let bad = prev.withUnsafeBytes { src in
+                        next.withUnsafeMutableBytes { Poseidon.merkleRowIndexed(arity: a, input: src, output: $0) }
+                    }
+                    if let bad {
+                        throw PoseidonTreeError.nonCanonicalLeaf(index: UInt64(b * n + first + bad),
+                                                                 hex: Hex.encode(prev[(bad * 32)..<(bad * 32 + 32)]))
+                    }
+                    built.append(next)
                 }
-                rows.append(next)
+                rows = built
+                ctx.subtrees[b * n + first] = built
             }
             let row0 = rows[0]
             leaf = try Fr(bytes: row0[((j - first) * 32)..<((j - first) * 32 + 32)])
@@ -256,7 +288,11 @@ public struct PoseidonTreeFiles: Sendable {
             path.append(PoseidonPathElement(siblings: (0..<a).filter { $0 != j % a }.map { group[$0] }, index: j % a))
             j /= a
         }
-        let roots = try self.roots()
+        let roots: PoseidonTreeRoots
+        if let r = ctx.roots { roots = r } else {
+            roots = try self.roots()
+            ctx.roots = roots
+        }
         let sub = PoseidonTree.level(roots.baseRoots, at: b, arity: shape.sub)
         let top = PoseidonTree.level(roots.subRoots, at: b / max(shape.sub, 1), arity: shape.top)
         return PoseidonMerkleProof(leaf: leaf, root: roots.root, base: path, sub: sub, top: top)

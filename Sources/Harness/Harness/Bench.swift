@@ -5,6 +5,7 @@ public enum BenchError: Error, CustomStringConvertible {
     case debugBuild
     case unknownGroup(String)
     case cannotWrite(String, String)
+    case failed(String)
 
     public var description: String {
         switch self {
@@ -12,6 +13,7 @@ public enum BenchError: Error, CustomStringConvertible {
             "this is a debug build; benchmarks are timed on release builds only: swift build -c release && .build/release/spbench bench (or pass --allow-debug)"
         case .unknownGroup(let g): "unknown benchmark group '\(g)'; groups: \(BenchRunner.groups.joined(separator: ", "))"
         case .cannotWrite(let p, let why): "cannot write \(p): \(why)"
+        case .failed(let why): "benchmark failed: \(why)"
         }
     }
 }
@@ -191,7 +193,7 @@ func randomBytes(_ n: Int, seed: UInt64) -> [UInt8] {
 }
 
 public enum BenchRunner {
-    public static let groups = ["sha256", "fr32", "tree_d", "commp", "fr", "poseidon", "poseidon_tree", "sdr"]
+    public static let groups = ["sha256", "fr32", "tree_d", "commp", "fr", "poseidon", "poseidon_tree", "sdr", "post"]
 
     public static func run(groups requested: [String], quick: Bool, allowDebug: Bool,
                            log: (String) -> Void) throws -> BenchRun {
@@ -318,6 +320,9 @@ public enum BenchRunner {
         try runFieldGroups(want: want, quick: quick, repeats: repeats, minSec: minSec, add: add, log: log)
         if want.contains("sdr") {
             try runSealGroup(quick: quick, repeats: repeats, minSec: minSec, oneStream: x1, add: add, log: log)
+        }
+        if want.contains("post") {
+            try runPoStGroup(quick: quick, repeats: repeats, minSec: minSec, oneStream: x1, add: add, log: log)
         }
         return BenchRun(results: results, quick: quick, created: Date())
     }

@@ -121,7 +121,7 @@ public enum ProveTool {
         public var randomness: String?
         public var apiVersion: String?
         public var out: String?
-        public var threads = ProcessInfo.processInfo.activeProcessorCount
+        public var threads = PoStProof.defaultReadThreads
         public init(kind: String, sectorDirs: [String]) {
             self.kind = kind
             self.sectorDirs = sectorDirs

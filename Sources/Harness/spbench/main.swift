@@ -207,7 +207,7 @@ struct Prove: ParsableCommand {
     @Option(help: "32-byte chain randomness (PoSt) or interactive seed (porep), hex; the top two bits are cleared. Default: random.") var randomness: String?
     @Option(help: "WindowPoSt api version: 1.2.0 (default, Lotus today) or 1.0.0 (position-dependent challenges).") var api: String?
     @Option(help: "Proof file to write (default: <first sectors dir>/<kind>-post.proof or porep-c1.proof).") var out: String?
-    @Option(help: "Threads (default: all cores).") var threads: Int?
+    @Option(help: "WindowPoSt sectors proven at once (default 16: the work is random reads, so more than the cores).") var threads: Int?
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
