@@ -102,16 +102,18 @@ private func mutations(of bytes: [UInt8], positions: [Int], accepted: ([UInt8]) 
 }
 
 @Test func windowPoStProvesHealthySectorsAndReportsDeletedAndCorruptedOnes() throws {
-    var set = try SealedSet(count: 5)
+    var set = try SealedSet(count: 7)
     defer { set.remove() }
     let pp = try RegisteredPoStProof(kind: .window, sectorSize: 2048)
     let healthy = try PoStProof.proveWindow(sectors: set.sectors, postProof: pp, randomness: randomness, proverID: set.proverID)
-    #expect(healthy.faults.isEmpty && healthy.partitions.map(\.count) == [2, 2, 1])
+    #expect(healthy.faults.isEmpty && healthy.partitions.map(\.count) == [2, 2, 2, 1])
     let commRs = Dictionary(uniqueKeysWithValues: set.sectors.map { ($0.number, $0.commR) })
     #expect(healthy.verify(commRs: commRs).valid)
 
-    // Delete sector 11's replica, corrupt every 8-leaf group of sector 13's, break 14's p_aux.
+    // Sector 11: replica deleted; 12: replica truncated; 13: every 8-leaf group of the
+    // replica corrupted; 14: p_aux overwritten; 15: tree_r_last file truncated.
     unlink(set.sectors[1].sealed)
+    #expect(truncate(set.sectors[2].sealed, 1000) == 0)
     let h = try #require(FileHandle(forUpdatingAtPath: set.sectors[3].sealed))
     for g in stride(from: 0, to: 2048, by: 256) {
         try h.seek(toOffset: UInt64(g))
@@ -119,16 +121,24 @@ private func mutations(of bytes: [UInt8], positions: [Int], accepted: ([UInt8]) 
     }
     try h.close()
     try Data(repeating: 7, count: 64).write(to: URL(fileURLWithPath: set.sectors[4].cache.pAux))
-    let r = try PoStProof.proveWindow(sectors: set.sectors, postProof: pp, randomness: randomness, proverID: set.proverID)
-    #expect(r.faults.map(\.sectorNumber) == [11, 13, 14])
-    #expect(r.faults[0].reason.contains("missing"))
-    #expect(r.faults[1].reason.contains("tree_r_last"))
-    #expect(r.faults[2].reason.contains("p_aux") || r.faults[2].reason.contains("comm_r"))
-    #expect(r.partitions.flatMap { $0 }.map(\.proof.sectorNumber) == [10, 12])
-    #expect(r.verify(commRs: commRs).valid)
+    #expect(truncate(set.sectors[5].cache.directory + "/sc-02-data-tree-r-last.dat", 0) == 0)
+    for api in ["1.2.0", "1.0.0"] {
+        let p = try RegisteredPoStProof(kind: .window, sectorSize: 2048, apiVersion: api)
+        let r = try PoStProof.proveWindow(sectors: set.sectors, postProof: p, randomness: randomness, proverID: set.proverID)
+        #expect(r.faults.map(\.sectorNumber) == [11, 12, 13, 14, 15], "\(api)")
+        #expect(r.faults[0].reason.contains("missing"))
+        #expect(r.faults[1].reason.contains("1000 bytes"))
+        #expect(r.faults[2].reason.contains("tree_r_last"))
+        #expect(r.faults[3].reason.contains("comm_r"))
+        #expect(r.faults[4].reason.contains("tree_r_last"))
+        // The partition is still proven over the healthy sectors, at positions 0 and 1.
+        #expect(r.partitions.flatMap { $0 }.map(\.proof.sectorNumber) == [10, 16])
+        #expect(r.partitions.flatMap { $0 }.map(\.position) == [0, 1])
+        #expect(r.verify(commRs: commRs).valid, "\(api)")
+    }
     // The check lists the same faults.
     let checked = set.sectors.compactMap { s in PoSt.check(sector: s, proof: pp, randomness: randomness, samples: 10).map { _ in s.number } }
-    #expect(checked == [11, 13, 14])
+    #expect(checked == [11, 12, 13, 14, 15])
     set.sectors.removeAll()
 }
 
