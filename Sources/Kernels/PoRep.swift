@@ -99,6 +99,20 @@ public struct PoRepProof: Sendable, Equatable {
     public var commRLast: Fr
     public var commR: Fr
     public var partitions: [[ChallengeProof]]
+
+    public init(sealProof: RegisteredSealProof, sectorNumber: UInt64, replicaID: [UInt8], ticket: [UInt8], seed: [UInt8], commD: Commitment,
+                commC: Fr, commRLast: Fr, commR: Fr, partitions: [[ChallengeProof]]) {
+        self.sealProof = sealProof
+        self.sectorNumber = sectorNumber
+        self.replicaID = replicaID
+        self.ticket = ticket
+        self.seed = seed
+        self.commD = commD
+        self.commC = commC
+        self.commRLast = commRLast
+        self.commR = commR
+        self.partitions = partitions
+    }
 }
 
 /// The public values a PoRep verifier starts from (what the chain knows).

@@ -246,12 +246,24 @@ public struct PoStProof: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
         public var position: Int
         public var proof: PoStSectorProof
+        public init(position: Int, proof: PoStSectorProof) {
+            self.position = position
+            self.proof = proof
+        }
     }
     public var postProof: RegisteredPoStProof
     public var randomness: [UInt8]
     public var proverID: [UInt8]
     public var partitions: [[Entry]]
     public var faults: [SectorFault]
+
+    public init(postProof: RegisteredPoStProof, randomness: [UInt8], proverID: [UInt8], partitions: [[Entry]], faults: [SectorFault]) {
+        self.postProof = postProof
+        self.randomness = randomness
+        self.proverID = proverID
+        self.partitions = partitions
+        self.faults = faults
+    }
 
     /// Proves every sector it can; for api 1.0.0 (positional challenges) the positions are
     /// those in the list without the faulty sectors, as the re-proving Lotus does gives.

@@ -85,3 +85,38 @@ func proveCLIExitCodes() throws {
     #expect(try runCLI(["prove", "window", "--sectors", d.path]).0 == 2)
     #expect(try runCLI(["verify-proof", d.path + "/none"]).0 == 2)
 }
+
+@Test func proofFilesHaveAJSONFormThatVerifiesToo() throws {
+    let d = try tempDir()
+    defer { try? FileManager.default.removeItem(at: d) }
+    let work = try sealedDir(d, count: 3)
+    for kind in ["window", "porep"] {
+        var o = ProveTool.Options(kind: kind, sectorDirs: [work])
+        o.out = "\(work)/\(kind).json"
+        #expect(try ProveTool.run(o) { _ in }.valid)
+        let file = kind == "porep" ? "\(work)/porep-2.json" : "\(work)/window.json"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("spbench-proof/1"))
+        #expect(try VerifyProofTool.run(file: file, sectorDirs: [work]).valid, "\(kind)")
+        // The JSON and binary forms hold the same proof.
+        let decoded = try ProofJSON.read(Data(text.utf8))
+        #expect(try ProofFile(encoded: decoded.encoded) == decoded)
+        // A changed hex digit inside a proof is rejected.
+        var obj = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        var parts = try #require(obj["partitions"] as? [[Any]])
+        if kind == "porep" {
+            var h = Array(try #require(parts[0][0] as? String))
+            h[200] = h[200] == "0" ? "1" : "0"
+            parts[0][0] = String(h)
+        } else {
+            var e = try #require(parts[0][0] as? [String: Any])
+            var h = Array(try #require(e["proof"] as? String))
+            h[300] = h[300] == "0" ? "1" : "0"
+            e["proof"] = String(h)
+            parts[0][0] = e
+        }
+        obj["partitions"] = parts
+        try JSONSerialization.data(withJSONObject: obj).write(to: URL(fileURLWithPath: "\(work)/bad.json"))
+        #expect(try !VerifyProofTool.run(file: "\(work)/bad.json", sectorDirs: [work]).valid, "\(kind)")
+    }
+}

@@ -163,8 +163,7 @@ public enum ProveTool {
             var verdict = ProofVerdict.accepted
             let commRs = Dictionary(uniqueKeysWithValues: entries.map { ($0.number, $0.commR) })
             phases.append(("verify", clock.measure { verdict = proof.verify(commRs: commRs) }.seconds))
-            let file = ProofFile.post(proof).encoded
-            try Data(file).write(to: URL(fileURLWithPath: out), options: .atomic)
+            let written = try ProofJSON.write(.post(proof), to: out)
             valid = verdict.valid
             let proven = proof.partitions.flatMap { $0 }.map(\.proof.sectorNumber)
             json["post_proof"] = pp.name
@@ -175,7 +174,7 @@ public enum ProveTool {
             json["faults"] = proof.faults.map { ["sector_number": $0.sectorNumber, "reason": $0.reason] }
             json["verdict"] = verdict.valid ? "valid" : "invalid"
             if let r = verdict.reason { json["reason"] = r }
-            json["proof_bytes"] = file.count
+            json["proof_bytes"] = written
             json["challenges"] = proven.count * pp.challengeCount
             lines.append("\(pp.name) over \(entries.count) sector(s) of \(ByteCount.human(size)); randomness \(Hex.encode(randomness))")
             lines.append("proven: \(proven.count) sector(s) in \(proof.partitions.count) partition(s) (\(proof.partitions.map { "\($0.count)" }.joined(separator: ", "))), \(proven.count * pp.challengeCount) challenges")
@@ -194,13 +193,12 @@ public enum ProveTool {
                 var v = ProofVerdict.accepted
                 let tv = clock.measure { v = Commit1.verify(p, public: pub) }
                 total += t.seconds
-                let path = entries.count == 1 ? out : out.replacingOccurrences(of: ".proof", with: "-\(e.number).proof")
-                let file = ProofFile.porep(p, proverID: e.proverID).encoded
-                try Data(file).write(to: URL(fileURLWithPath: path), options: .atomic)
+                let path = entries.count == 1 ? out : Self.numbered(out, e.number)
+                let written = try ProofJSON.write(.porep(p, proverID: e.proverID), to: path)
                 valid = valid && v.valid
                 let challenges = p.partitions.map(\.count).reduce(0, +)
                 results.append(["sector_number": e.number, "file": path, "challenges": challenges, "prove_seconds": round3(t.seconds),
-                                "verify_seconds": round3(tv.seconds), "verdict": v.valid ? "valid" : "invalid", "proof_bytes": file.count])
+                                "verify_seconds": round3(tv.seconds), "verdict": v.valid ? "valid" : "invalid", "proof_bytes": written])
                 lines.append("sector \(e.number): \(e.sealProof.name), \(p.partitions.count) partition(s) × \(p.partitions.first?.count ?? 0) challenges, "
                     + String(format: "proved in %.3f s, verified in %.3f s: %@ → %@", t.seconds, tv.seconds, v.description, path))
             }
@@ -219,6 +217,16 @@ public enum ProveTool {
     }
 }
 
+extension ProveTool {
+    /// out with -<number> before its extension (one Commit 1 file per sector).
+    static func numbered(_ out: String, _ n: UInt64) -> String {
+        let url = URL(fileURLWithPath: out)
+        let ext = url.pathExtension
+        let base = url.deletingPathExtension().path
+        return ext.isEmpty ? "\(base)-\(n)" : "\(base)-\(n).\(ext)"
+    }
+}
+
 /// `spbench verify-proof FILE`: decodes a proof file and verifies it from its public values
 /// (and, with --sectors, against the sealed sectors' comm_r).
 public enum VerifyProofTool {
@@ -228,7 +236,7 @@ public enum VerifyProofTool {
         var decoded: ProofFile?
         var decodeError = ""
         let td = clock.measure {
-            do { decoded = try ProofFile(encoded: Array(data)) } catch { decodeError = "\(error)" }
+            do { decoded = try ProofJSON.read(data) } catch { decodeError = "\(error)" }
         }
         guard let decoded else {
             return ProveTool.Report(json: ["file": file, "verdict": "invalid", "reason": decodeError], text: "\(file): invalid: \(decodeError)", valid: false)
@@ -254,7 +262,10 @@ public enum VerifyProofTool {
             json["faults"] = p.faults.map { ["sector_number": $0.sectorNumber, "reason": $0.reason] }
             json["comm_r_source"] = known == nil ? "the proof (pass --sectors to check against the sealed sectors)" : "--sectors manifests"
             lines.append("\(p.postProof.name): \(all.count) sector(s) in \(p.partitions.count) partition(s), \(p.faults.count) declared faulty")
-            if known == nil { lines.append("comm_r taken from the proof itself; pass --sectors DIR to check it against the sealed sectors") }
+            if known == nil {
+                lines.append("comm_r taken from the proof itself; pass --sectors DIR to check it against the sealed sectors"
+                    + (p.postProof.kind == .winning ? " (and the winning sector's selection against the whole eligible set)" : ""))
+            }
         case .porep(let p, let prover):
             var pub = PoRepPublic(sealProof: p.sealProof, proverID: prover, sectorNumber: p.sectorNumber, ticket: p.ticket, seed: p.seed,
                                   commD: p.commD, commR: p.commR)
