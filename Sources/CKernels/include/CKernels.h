@@ -255,6 +255,14 @@ int ck_sdr_label_layer_shani(uint8_t *const *cur, const uint8_t *const *prev,
                              const uint32_t *parents, uint64_t nodes,
                              const uint8_t *const *replica_ids, uint32_t layer, size_t lanes);
 
+/* ---- BLS12-381 base field Fp and the towers Fp2/Fp6/Fp12 (fp*.c) ----------------- */
+/* (declarations of the Fp work go between these two markers) */
+/* ---- end of Fp ------------------------------------------------------------------- */
+
+/* ---- NTT over Fr (ntt.c) ---------------------------------------------------------- */
+/* (declarations of the NTT work go between these two markers) */
+/* ---- end of NTT ------------------------------------------------------------------ */
+
 #ifdef __cplusplus
 }
 #endif

@@ -193,7 +193,7 @@ func randomBytes(_ n: Int, seed: UInt64) -> [UInt8] {
 }
 
 public enum BenchRunner {
-    public static let groups = ["sha256", "fr32", "tree_d", "commp", "fr", "poseidon", "poseidon_tree", "sdr", "post"]
+    public static let groups = ["sha256", "fr32", "tree_d", "commp", "fr", "poseidon", "poseidon_tree", "sdr", "post", "snark"]
 
     public static func run(groups requested: [String], quick: Bool, allowDebug: Bool,
                            log: (String) -> Void) throws -> BenchRun {
@@ -320,6 +320,11 @@ public enum BenchRunner {
         try runFieldGroups(want: want, quick: quick, repeats: repeats, minSec: minSec, add: add, log: log)
         if want.contains("sdr") {
             try runSealGroup(quick: quick, repeats: repeats, minSec: minSec, oneStream: x1, add: add, log: log)
+        }
+        if want.contains("snark") {
+            log("snark (Fp, NTT)")
+            try runFpBench(quick: quick, repeats: repeats, minSec: minSec, add: add, log: log)
+            try runNTTBench(quick: quick, repeats: repeats, minSec: minSec, add: add, log: log)
         }
         if want.contains("post") {
             try runPoStGroup(quick: quick, repeats: repeats, minSec: minSec, oneStream: x1, add: add, log: log)

@@ -265,7 +265,7 @@ struct CaseContext {
 typealias FamilyHandler = @Sendable (CaseContext) throws -> Outcome
 
 let handlers: [String: FamilyHandler] = byteHandlers.merging(fieldHandlers) { a, _ in a }.merging(sealHandlers) { a, _ in a }
-    .merging(proveHandlers) { a, _ in a }
+    .merging(proveHandlers) { a, _ in a }.merging(fpHandlers) { a, _ in a }.merging(nttHandlers) { a, _ in a }
 
 let byteHandlers: [String: FamilyHandler] = [
     "sha256": { ctx in

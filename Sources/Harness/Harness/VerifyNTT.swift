@@ -1,0 +1,5 @@
+import Foundation
+import Kernels
+
+/// Handlers of the NTT family (ntt).
+let nttHandlers: [String: FamilyHandler] = [:]
