@@ -8,13 +8,18 @@
 #include "chacha8.h"
 
 
-void ck_chacha8_blocks(uint8_t *out, const uint8_t key[32], uint64_t counter, size_t nblocks) {
-    uint32_t in[16];
+/* Words 0-3 "expand 32-byte k", 4-11 the key; the caller sets 12-15. */
+static void chacha_setup(uint32_t in[16], const uint8_t key[32]) {
     in[0] = 0x61707865u;
     in[1] = 0x3320646eu;
     in[2] = 0x79622d32u;
     in[3] = 0x6b206574u;
     for (int i = 0; i < 8; i++) in[4 + i] = ck_load_le32(key + 4 * i);
+}
+
+void ck_chacha8_blocks(uint8_t *out, const uint8_t key[32], uint64_t counter, size_t nblocks) {
+    uint32_t in[16];
+    chacha_setup(in, key);
     in[14] = 0;
     in[15] = 0;
     for (size_t blk = 0; blk < nblocks; blk++, counter++) {
@@ -59,11 +64,7 @@ void ck_chacha8_blocks(uint8_t *out, const uint8_t key[32], uint64_t counter, si
 void ck_chacha20_ietf_blocks(uint8_t *out, const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,
                              size_t nblocks) {
     uint32_t in[16];
-    in[0] = 0x61707865u;
-    in[1] = 0x3320646eu;
-    in[2] = 0x79622d32u;
-    in[3] = 0x6b206574u;
-    for (int i = 0; i < 8; i++) in[4 + i] = ck_load_le32(key + 4 * i);
+    chacha_setup(in, key);
     for (int i = 0; i < 3; i++) in[13 + i] = ck_load_le32(nonce + 4 * i);
     for (size_t blk = 0; blk < nblocks; blk++, counter++) {
         in[12] = counter;

@@ -35,48 +35,22 @@ public struct ChallengeProof: Sendable, Equatable {
     /// Decodes one challenge proof starting at `start`; `commD` is the root the tree_d path
     /// is checked against later (the binary form does not repeat it).
     public init(encoded b: [UInt8], from start: Int, consumed: inout Int, commD: Commitment) throws(PoStError) {
-        var pos = start
-        func take(_ n: Int) throws(PoStError) -> ArraySlice<UInt8> {
-            guard n >= 0, pos + n <= b.count else { throw .decode("challenge proof truncated at byte \(pos)") }
-            defer { pos += n }
-            return b[pos..<(pos + n)]
-        }
-        func count(_ what: String, max: UInt64) throws(PoStError) -> Int {
-            let v = readLE64(try take(8))
-            guard v <= max else { throw .decode("implausible \(what) count \(v)") }
-            return Int(v)
-        }
-        func fr(_ what: String) throws(PoStError) -> Fr {
-            let s = try take(32)
-            do { return try Fr(bytes: s) } catch { throw .notCanonical(what: what, hex: Hex.encode(Array(s))) }
-        }
-        func merkle(_ what: String) throws(PoStError) -> PoseidonMerkleProof {
-            var used = 0
-            do {
-                let p = try PoseidonMerkleProof(encoded: Array(b[pos...]), consumed: &used)
-                pos += used
-                return p
-            } catch {
-                throw .decode("\(what): \(error)")
-            }
-        }
-        challenge = readLE64(try take(8))
-        let leaf = Commitment(bytes: Array(try take(32)))
-        let n = try count("tree_d sibling", max: 63)
+        var r = ProofReader(b, at: start)
+        challenge = try r.u64()
+        let leaf = Commitment(bytes: Array(try r.take(32)))
+        let n = try r.count("tree_d sibling", max: 63)
         var sib: [Commitment] = []
-        for _ in 0..<n { sib.append(Commitment(bytes: Array(try take(32)))) }
+        for _ in 0..<n { sib.append(Commitment(bytes: Array(try r.take(32)))) }
         commDProof = TreeDProof(leafIndex: challenge, leaf: leaf, siblings: sib, root: commD)
-        let cols = try count("column", max: 15)
         var cs: [ColumnProof] = []
-        for i in 0..<cols {
-            let l = try count("column label", max: 16)
+        for i in 0..<(try r.count("column", max: 15)) {
             var labels: [Fr] = []
-            for _ in 0..<l { labels.append(try fr("column label")) }
-            cs.append(ColumnProof(labels: labels, proof: try merkle("column \(i)")))
+            for _ in 0..<(try r.count("column label", max: 16)) { labels.append(try r.fr("column label")) }
+            cs.append(ColumnProof(labels: labels, proof: try r.merkle("column \(i)")))
         }
         columns = cs
-        replicaProof = try merkle("tree_r_last proof")
-        consumed = pos - start
+        replicaProof = try r.merkle("tree_r_last proof")
+        consumed = r.pos - start
     }
 
     init(challenge: UInt64, commDProof: TreeDProof, columns: [ColumnProof], replicaProof: PoseidonMerkleProof) {

@@ -116,36 +116,18 @@ public struct PoStSectorProof: Sendable, Equatable {
     }
 
     public init(encoded b: [UInt8], from start: Int, consumed: inout Int) throws(PoStError) {
-        var pos = start
-        func take(_ n: Int) throws(PoStError) -> ArraySlice<UInt8> {
-            guard pos + n <= b.count else { throw .decode("truncated at byte \(pos - start): \(n) more bytes needed") }
-            defer { pos += n }
-            return b[pos..<(pos + n)]
-        }
-        func fr(_ what: String) throws(PoStError) -> Fr {
-            let s = try take(32)
-            do { return try Fr(bytes: s) } catch { throw .notCanonical(what: what, hex: Hex.encode(Array(s))) }
-        }
-        sectorNumber = readLE64(try take(8))
-        commR = try fr("comm_r")
-        let sectors = readLE64(try take(8))
+        var r = ProofReader(b, at: start)
+        sectorNumber = try r.u64()
+        commR = try r.fr("comm_r")
+        let sectors = try r.u64()
         guard sectors == 1 else { throw .decode("\(sectors) sector proofs in one sector's proof (expected 1)") }
-        let count = readLE64(try take(8))
-        guard count <= 4096 else { throw .decode("implausible inclusion proof count \(count)") }
+        let count = try r.count("inclusion proof", max: 4096)
         var proofs: [PoseidonMerkleProof] = []
-        for i in 0..<Int(count) {
-            var used = 0
-            do {
-                proofs.append(try PoseidonMerkleProof(encoded: Array(b[pos...]), consumed: &used))
-            } catch {
-                throw .decode("inclusion proof \(i): \(error)")
-            }
-            pos += used
-        }
+        for i in 0..<count { proofs.append(try r.merkle("inclusion proof \(i)")) }
         inclusionProofs = proofs
-        commC = try fr("comm_c")
-        commRLast = try fr("comm_r_last")
-        consumed = pos - start
+        commC = try r.fr("comm_c")
+        commRLast = try r.fr("comm_r_last")
+        consumed = r.pos - start
     }
 }
 

@@ -183,7 +183,12 @@ public struct PoseidonMerkleProof: Sendable, Equatable {
 
     /// Decodes the bincode form; `consumed` tells how many bytes it used.
     public init(encoded b: [UInt8], consumed: inout Int) throws(PoseidonProofError) {
-        var pos = 0
+        try self.init(encoded: b, from: 0, consumed: &consumed)
+    }
+
+    /// Decodes the proof that starts at byte `start` of `b`.
+    public init(encoded b: [UInt8], from start: Int, consumed: inout Int) throws(PoseidonProofError) {
+        var pos = start
         func take(_ n: Int) throws(PoseidonProofError) -> ArraySlice<UInt8> {
             guard n >= 0, pos + n <= b.count else { throw .truncated(at: pos, need: n) }
             defer { pos += n }
@@ -238,7 +243,7 @@ public struct PoseidonMerkleProof: Sendable, Equatable {
         default:
             throw .unknownVariant(variant)
         }
-        consumed = pos
+        consumed = pos - start
     }
 }
 

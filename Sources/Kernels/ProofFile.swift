@@ -46,65 +46,48 @@ public enum ProofFile: Sendable, Equatable {
     }
 
     public init(encoded b: [UInt8]) throws(PoStError) {
-        var pos = 0
-        func take(_ n: Int) throws(PoStError) -> [UInt8] {
-            guard n >= 0, pos + n <= b.count else { throw .decode("proof file truncated at byte \(pos) (\(n) more bytes needed)") }
-            defer { pos += n }
-            return Array(b[pos..<(pos + n)])
-        }
-        func u32() throws(PoStError) -> UInt32 { try take(4).reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
-        func u64() throws(PoStError) -> UInt64 { readLE64(try take(8)[...]) }
-        func count(_ what: String, max: UInt64) throws(PoStError) -> Int {
-            let v = try u64()
-            guard v <= max else { throw .decode("implausible \(what) count \(v)") }
-            return Int(v)
-        }
-        func fr(_ what: String) throws(PoStError) -> Fr {
-            let s = try take(32)
-            do { return try Fr(bytes: s[...]) } catch { throw .notCanonical(what: what, hex: Hex.encode(s)) }
-        }
         guard b.count >= 8, Array(b[0..<8]) == ProofFile.magic else { throw .decode("not an spbench proof file (no SPBPROOF header)") }
-        pos = 8
-        let version = try u32()
+        var r = ProofReader(b, at: 8)
+        let version = try r.u32()
         guard version == 1 else { throw .decode("proof file version \(version); this spbench reads version 1") }
-        let kind = try u32()
+        let kind = try r.u32()
         switch kind {
         case 1, 2:
-            let pp = try RegisteredPoStProof(id: Int(try u32()))
+            let pp = try RegisteredPoStProof(id: Int(try r.u32()))
             guard (pp.kind == .window) == (kind == 1) else { throw .decode("file kind \(kind) does not match \(pp.name)") }
-            let randomness = try take(32), prover = try take(32)
+            let randomness = Array(try r.take(32)), prover = Array(try r.take(32))
             var parts: [[PoStProof.Entry]] = []
-            for _ in 0..<(try count("partition", max: 1 << 20)) {
+            for _ in 0..<(try r.count("partition", max: 1 << 20)) {
                 var part: [PoStProof.Entry] = []
-                for _ in 0..<(try count("sector", max: 1 << 20)) {
-                    let position = try count("position", max: 1 << 40)
-                    let len = try count("proof byte", max: 1 << 30)
-                    part.append(PoStProof.Entry(position: position, proof: try PoStSectorProof(encoded: try take(len))))
+                for _ in 0..<(try r.count("sector", max: 1 << 20)) {
+                    let position = try r.count("position", max: 1 << 40)
+                    let len = try r.count("proof byte", max: 1 << 30)
+                    part.append(PoStProof.Entry(position: position, proof: try PoStSectorProof(encoded: Array(try r.take(len)))))
                 }
                 parts.append(part)
             }
             var faults: [SectorFault] = []
-            for _ in 0..<(try count("fault", max: 1 << 24)) {
-                let s = try u64()
-                let r = try take(try count("reason byte", max: 1 << 16))
-                faults.append(SectorFault(sectorNumber: s, reason: String(decoding: r, as: UTF8.self)))
+            for _ in 0..<(try r.count("fault", max: 1 << 24)) {
+                let s = try r.u64()
+                let reason = try r.take(try r.count("reason byte", max: 1 << 16))
+                faults.append(SectorFault(sectorNumber: s, reason: String(decoding: reason, as: UTF8.self)))
             }
             self = .post(PoStProof(postProof: pp, randomness: randomness, proverID: prover, partitions: parts, faults: faults))
         case 3:
             let sp: RegisteredSealProof
-            do { sp = try RegisteredSealProof(id: Int(try u32())) } catch { throw .decode("\(error)") }
-            let sector = try u64()
-            let prover = try take(Int(try u32()))
-            let rid = try take(32), ticket = try take(32), seed = try take(32)
-            let commD = Commitment(bytes: try take(32))
-            let commC = try fr("comm_c"), commRLast = try fr("comm_r_last"), commR = try fr("comm_r")
+            do { sp = try RegisteredSealProof(id: Int(try r.u32())) } catch { throw .decode("\(error)") }
+            let sector = try r.u64()
+            let prover = Array(try r.take(Int(try r.u32())))
+            let rid = Array(try r.take(32)), ticket = Array(try r.take(32)), seed = Array(try r.take(32))
+            let commD = Commitment(bytes: Array(try r.take(32)))
+            let commC = try r.fr("comm_c"), commRLast = try r.fr("comm_r_last"), commR = try r.fr("comm_r")
             var parts: [[ChallengeProof]] = []
-            for _ in 0..<(try count("partition", max: 1024)) {
+            for _ in 0..<(try r.count("partition", max: 1024)) {
                 var part: [ChallengeProof] = []
-                for _ in 0..<(try count("challenge", max: 1 << 20)) {
+                for _ in 0..<(try r.count("challenge", max: 1 << 20)) {
                     var used = 0
-                    part.append(try ChallengeProof(encoded: b, from: pos, consumed: &used, commD: commD))
-                    pos += used
+                    part.append(try ChallengeProof(encoded: b, from: r.pos, consumed: &used, commD: commD))
+                    r.pos += used
                 }
                 parts.append(part)
             }
@@ -113,6 +96,49 @@ public enum ProofFile: Sendable, Equatable {
         default:
             throw .decode("unknown proof kind \(kind) (1 WindowPoSt, 2 WinningPoSt, 3 PoRep)")
         }
-        guard pos == b.count else { throw .decode("\(b.count - pos) trailing bytes after the proof") }
+        guard r.pos == b.count else { throw .decode("\(b.count - r.pos) trailing bytes after the proof") }
+    }
+}
+
+/// Reads the little-endian fields of proof bytes from `pos` on; every failure is a
+/// PoStError naming what was being read.
+struct ProofReader {
+    let bytes: [UInt8]
+    var pos: Int
+
+    init(_ bytes: [UInt8], at pos: Int = 0) {
+        self.bytes = bytes
+        self.pos = pos
+    }
+
+    mutating func take(_ n: Int) throws(PoStError) -> ArraySlice<UInt8> {
+        guard n >= 0, pos + n <= bytes.count else { throw .decode("truncated at byte \(pos) (\(n) more bytes needed)") }
+        defer { pos += n }
+        return bytes[pos..<(pos + n)]
+    }
+
+    mutating func u32() throws(PoStError) -> UInt32 { try take(4).reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
+    mutating func u64() throws(PoStError) -> UInt64 { readLE64(try take(8)) }
+
+    mutating func count(_ what: String, max: UInt64) throws(PoStError) -> Int {
+        let v = try u64()
+        guard v <= max else { throw .decode("implausible \(what) count \(v)") }
+        return Int(v)
+    }
+
+    mutating func fr(_ what: String) throws(PoStError) -> Fr {
+        let s = try take(32)
+        do { return try Fr(bytes: s) } catch { throw .notCanonical(what: what, hex: Hex.encode(Array(s))) }
+    }
+
+    mutating func merkle(_ what: String) throws(PoStError) -> PoseidonMerkleProof {
+        var used = 0
+        do {
+            let p = try PoseidonMerkleProof(encoded: bytes, from: pos, consumed: &used)
+            pos += used
+            return p
+        } catch {
+            throw .decode("\(what): \(error)")
+        }
     }
 }

@@ -175,8 +175,17 @@ struct Bench: ParsableCommand {
 
 SPBench.main()
 
-private func printReport(_ r: ProveTool.Report, json: Bool) {
+/// Runs a proving tool: errors exit 2 with the message, an invalid verdict exits 1.
+private func runTool(_ name: String, json: Bool, _ body: () throws -> ProveTool.Report) throws {
+    let r: ProveTool.Report
+    do {
+        r = try body()
+    } catch {
+        FileHandle.standardError.write(Data("spbench \(name): \(error)\n".utf8))
+        throw ExitCode(2)
+    }
     print(json ? jsonString(r.json) : r.text)
+    if !r.valid { throw ExitCode(1) }
 }
 
 private func stderrLog(_ prefix: String) -> @Sendable (String) -> Void {
@@ -211,20 +220,14 @@ struct Prove: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let r: ProveTool.Report
-        do {
+        try runTool("prove", json: json) {
             var o = ProveTool.Options(kind: kind, sectorDirs: sectors)
             o.randomness = randomness
             o.apiVersion = api
             o.out = out
             if let threads { o.threads = max(1, threads) }
-            r = try ProveTool.run(o, log: stderrLog("spbench prove: "))
-        } catch {
-            FileHandle.standardError.write(Data("spbench prove: \(error)\n".utf8))
-            throw ExitCode(2)
+            return try ProveTool.run(o, log: stderrLog("spbench prove: "))
         }
-        printReport(r, json: json)
-        if !r.valid { throw ExitCode(1) }
     }
 }
 
@@ -243,15 +246,7 @@ struct VerifyProof: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let r: ProveTool.Report
-        do {
-            r = try VerifyProofTool.run(file: file, sectorDirs: sectors)
-        } catch {
-            FileHandle.standardError.write(Data("spbench verify-proof: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
-        printReport(r, json: json)
-        if !r.valid { throw ExitCode(1) }
+        try runTool("verify-proof", json: json) { try VerifyProofTool.run(file: file, sectorDirs: sectors) }
     }
 }
 
@@ -270,14 +265,6 @@ struct Check: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let r: ProveTool.Report
-        do {
-            r = try CheckTool.run(sectorDirs: sectors, randomness: randomness, samples: max(1, samples))
-        } catch {
-            FileHandle.standardError.write(Data("spbench check: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
-        printReport(r, json: json)
-        if !r.valid { throw ExitCode(1) }
+        try runTool("check", json: json) { try CheckTool.run(sectorDirs: sectors, randomness: randomness, samples: max(1, samples)) }
     }
 }
