@@ -51,6 +51,9 @@ static void dispatch_init(void) {
     dispatch_table.fr_name = "portable";
     dispatch_table.fr_mul = ck_fr_mul_portable;
     dispatch_table.fr_sqr = ck_fr_sqr_portable;
+    dispatch_table.fp_name = "portable";
+    dispatch_table.fp_mul = ck_fp_mul_portable;
+    dispatch_table.fp_sqr = ck_fp_sqr_portable;
     dispatch_table.poseidon_permute = ck_poseidon_permute_portable;
     dispatch_table.poseidon_hash_many = ck_poseidon_hash_many_portable;
     dispatch_table.poseidon_hash_many_bytes = ck_poseidon_hash_many_bytes_portable;
@@ -58,6 +61,9 @@ static void dispatch_init(void) {
         dispatch_table.fr_name = "mulx-adx";
         dispatch_table.fr_mul = ck_fr_mul_adx_impl;
         dispatch_table.fr_sqr = ck_fr_sqr_adx_impl;
+        dispatch_table.fp_name = "mulx-adx";
+        dispatch_table.fp_mul = ck_fp_mul_adx_impl;
+        dispatch_table.fp_sqr = ck_fp_sqr_adx_impl;
         dispatch_table.poseidon_permute = ck_poseidon_permute_adx_impl;
         dispatch_table.poseidon_hash_many = ck_poseidon_hash_many_adx_impl;
         dispatch_table.poseidon_hash_many_bytes = ck_poseidon_hash_many_bytes_adx_impl;

@@ -14,6 +14,9 @@ struct ck_dispatch {
     const char *fr_name;
     void (*fr_mul)(ck_fr *out, const ck_fr *a, const ck_fr *b);
     void (*fr_sqr)(ck_fr *out, const ck_fr *a);
+    const char *fp_name;
+    void (*fp_mul)(ck_fp *out, const ck_fp *a, const ck_fp *b);
+    void (*fp_sqr)(ck_fp *out, const ck_fp *a);
     int (*poseidon_permute)(ck_fr *state, const ck_poseidon_params *p);
     int (*poseidon_hash_many)(ck_fr *out, const ck_poseidon_params *p, const ck_fr *tag,
                               const ck_fr *inputs, size_t n);
@@ -34,6 +37,11 @@ void ck_sha256_compress_lanes_portable_impl(uint32_t *states, const uint8_t *con
 /* mulx/adx implementations; callable only when the CPU has CK_CPU_ADX. */
 void ck_fr_mul_adx_impl(ck_fr *out, const ck_fr *a, const ck_fr *b);
 void ck_fr_sqr_adx_impl(ck_fr *out, const ck_fr *a);
+void ck_fp_mul_adx_impl(ck_fp *out, const ck_fp *a, const ck_fp *b);
+void ck_fp_sqr_adx_impl(ck_fp *out, const ck_fp *a);
+void ck_fp2_mul_adx_impl(ck_fp2 *out, const ck_fp2 *a, const ck_fp2 *b);
+void ck_fp2_sqr_adx_impl(ck_fp2 *out, const ck_fp2 *a);
+void ck_fp2_mul_chain_adx_impl(ck_fp2 *x, const ck_fp2 *y, uint64_t n);
 int ck_poseidon_permute_adx_impl(ck_fr *state, const ck_poseidon_params *p);
 int ck_poseidon_hash_many_adx_impl(ck_fr *out, const ck_poseidon_params *p, const ck_fr *tag,
                                    const ck_fr *inputs, size_t n);

@@ -91,3 +91,73 @@ void ck_gmp_mont_chain(uint64_t x[4], const uint64_t y[4], uint64_t n) { mont_ch
 void ck_gmp_mont_sqr_chain(uint64_t x[4], uint64_t n) { mont_chain(x, x, n, 1); }
 
 const char *ck_gmp_version(void) { return gmp_version; }
+
+/* ---- Fp (BLS12-381 base field): oracle on 48-byte big-endian integers and the peer ---- */
+static const char fp_modulus_hex[] =
+    "1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab";
+
+static void export_be48(uint8_t out[48], const mpz_t z) {
+    uint8_t buf[96];
+    size_t count = 0;
+    mpz_export(buf, &count, 1, 1, 0, 0, z);
+    memset(out, 0, 48);
+    if (count > 48) count = 48; /* z < p always here */
+    memcpy(out + 48 - count, buf, count);
+}
+
+int ck_gmp_fp_op(uint8_t out[48], int op, const uint8_t a[48], const uint8_t b[48]) {
+    mpz_t p, x, y, z;
+    mpz_inits(p, x, y, z, NULL);
+    mpz_set_str(p, fp_modulus_hex, 16);
+    mpz_import(x, 48, 1, 1, 0, 0, a);
+    mpz_import(y, 48, 1, 1, 0, 0, b);
+    int status = CK_OK;
+    switch (op) {
+    case 0: mpz_add(z, x, y); break;
+    case 1: mpz_sub(z, x, y); break;
+    case 2: mpz_mul(z, x, y); break;
+    case 3: mpz_mul(z, x, x); break;
+    case 4: mpz_neg(z, x); break;
+    case 5:
+        mpz_mod(x, x, p);
+        if (mpz_sgn(x) == 0 || !mpz_invert(z, x, p)) status = CK_E_NOT_INVERTIBLE;
+        break;
+    case 6: mpz_powm(z, x, y, p); break;
+    case 7:
+        mpz_mod(x, x, p);
+        mpz_set_ui(z, mpz_sgn(x) == 0 || mpz_legendre(x, p) == 1 ? 1 : 0);
+        break;
+    default: status = CK_E_ARG;
+    }
+    if (status == CK_OK) {
+        mpz_mod(z, z, p);
+        export_be48(out, z);
+    }
+    mpz_clears(p, x, y, z, NULL);
+    return status;
+}
+
+/* Montgomery multiplication over 6 limbs from GMP's mpn layer: mpn_mul_n for the full
+ * product, six word-by-word reduction steps with mpn_addmul_1, one conditional
+ * subtraction. */
+void ck_gmp_fp_mont_chain(uint64_t x[6], const uint64_t y[6], uint64_t n) {
+    static const mp_limb_t m[6] = {0xb9feffffffffaaabull, 0x1eabfffeb153ffffull,
+                                   0x6730d2a0f6b0f624ull, 0x64774b84f38512bfull,
+                                   0x4b1ba7b6434bacd7ull, 0x1a0111ea397fe69aull};
+    const mp_limb_t n0 = 0x89f3fffcfffcfffdull;
+    mp_limb_t a[6], b[6], t[13];
+    memcpy(a, x, 48);
+    memcpy(b, y, 48);
+    for (uint64_t i = 0; i < n; i++) {
+        mpn_mul_n(t, a, b, 6);
+        t[12] = 0;
+        for (int k = 0; k < 6; k++) {
+            mp_limb_t q = t[k] * n0;
+            mp_limb_t c = mpn_addmul_1(t + k, m, 6, q);
+            mpn_add_1(t + k + 6, t + k + 6, 7 - k, c);
+        }
+        if (t[12] || mpn_cmp(t + 6, m, 6) >= 0) mpn_sub_n(t + 6, t + 6, m, 6);
+        memcpy(a, t + 6, 48);
+    }
+    memcpy(x, a, 48);
+}

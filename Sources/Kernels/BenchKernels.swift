@@ -225,3 +225,44 @@ extension BenchKernels {
         }
     }
 }
+
+/// BLS12-381 base field Fp entry points for `spbench bench` (group "snark").
+extension BenchKernels {
+    /// Fp multiplication in use: "mulx-adx" or "portable".
+    public static var fpImplementation: String { Fp.implementationName }
+
+    /// n dependent Fp Montgomery multiplications x <- x*y (dispatched, portable or adx);
+    /// returns a limb so the chain's result is used.
+    public static func fpChain(_ n: Int, impl: FrImpl = .dispatched) -> UInt64 {
+        var x = Fp(0x1234_5678_9abc_def1).squared().raw, y = Fp(0x0fed_cba9_8765_4321).squared().raw
+        let useADX = impl == .adx || (impl == .dispatched && Fp.implementationName == "mulx-adx")
+        if useADX {
+            _ = ck_fp_mul_chain_adx(&x, &y, UInt64(n))
+        } else {
+            ck_fp_mul_chain_portable(&x, &y, UInt64(n))
+        }
+        return x.l.0
+    }
+
+    /// n dependent squarings x <- x^2 through the dispatched Fp squaring.
+    public static func fpSqrChain(_ n: Int) -> UInt64 {
+        var x = Fp(0x1234_5678_9abc_def1).squared().raw
+        ck_fp_sqr_chain(&x, UInt64(n))
+        return x.l.0
+    }
+
+    /// n dependent Fp2 multiplications x <- x*y (Karatsuba, 3 dispatched Fp multiplications).
+    public static func fp2MulChain(_ n: Int) -> UInt64 {
+        var x = ck_fp2(c0: Fp(3).squared().raw, c1: Fp(5).squared().raw)
+        var y = ck_fp2(c0: Fp(7).squared().raw, c1: Fp(11).squared().raw)
+        ck_fp2_mul_chain(&x, &y, UInt64(n))
+        return x.c0.l.0
+    }
+
+    /// GMP peer: n dependent Montgomery multiplications mod p with mpn_mul_n + 6×mpn_addmul_1.
+    public static func gmpFpMontChain(_ n: Int) -> UInt64 {
+        var x = Fp(0x1234_5678_9abc_def1).squared().limbs, y = Fp(0x0fed_cba9_8765_4321).squared().limbs
+        ck_gmp_fp_mont_chain(&x, &y, UInt64(n))
+        return x[0]
+    }
+}

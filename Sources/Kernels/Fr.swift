@@ -43,6 +43,17 @@ public struct Fr: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses 64 hex characters of the little-endian encoding.
+    /// Any 32-byte little-endian integer reduced mod r (fixture generators hash to it).
+    public init(reducing bytes: [UInt8]) {
+        precondition(bytes.count == 32)
+        var acc = Fr.zero
+        for i in stride(from: 3, through: 0, by: -1) {
+            let limb = bytes[(8 * i)..<(8 * i + 8)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            acc = acc * Fr.powerOfTwo(64) + Fr(limb)
+        }
+        self = acc
+    }
+
     public init(hex: String) throws(FrError) {
         let b: [UInt8]
         do { b = try Hex.decode(hex) } catch { throw .badHex(error.description) }

@@ -23,6 +23,7 @@ extern "C" {
 #define CK_E_UNSUPPORTED (-2) /* the CPU lacks the instructions this entry point needs */
 #define CK_E_NONCANONICAL (-3) /* a 32-byte field encoding whose value is >= the modulus */
 #define CK_E_NOT_INVERTIBLE (-4) /* inverse of zero */
+#define CK_E_NOT_SQUARE (-5) /* square root of a non-square */
 
 /* ---- CPU features (cpu.c) -------------------------------------------------------- */
 #define CK_CPU_SHA (1u << 0)      /* SHA-NI (sha256rnds2/msg1/msg2) with SSE4.1/SSSE3 */
@@ -257,11 +258,177 @@ int ck_sdr_label_layer_shani(uint8_t *const *cur, const uint8_t *const *prev,
 
 /* ---- BLS12-381 base field Fp and the towers Fp2/Fp6/Fp12 (fp*.c) ----------------- */
 /* (declarations of the Fp work go between these two markers) */
+/* p = 0x1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab.
+ * A ck_fp holds 6 little-endian 64-bit limbs in Montgomery form (x*2^384 mod p), fully
+ * reduced. Bytes are the 48-byte big-endian canonical encoding of point encodings
+ * (blst_bendian_from_fp); decoding rejects values >= p (CK_E_NONCANONICAL).
+ * Fp2 = Fp[u]/(u^2+1), c0 + c1*u. Outputs may alias inputs everywhere. */
+typedef struct {
+    uint64_t l[6];
+} ck_fp;
+typedef struct {
+    ck_fp c0, c1;
+} ck_fp2;
+
+/* Name of the Fp multiplication in use: "mulx-adx" or "portable". */
+const char *ck_fp_impl_name(void);
+
+int ck_fp_from_bytes_be(ck_fp *out, const uint8_t in[48]);
+void ck_fp_to_bytes_be(uint8_t out[48], const ck_fp *a);
+/* Plain (non-Montgomery) little-endian limbs. from_limbs rejects values >= p. */
+int ck_fp_from_limbs(ck_fp *out, const uint64_t v[6]);
+void ck_fp_to_limbs(uint64_t out[6], const ck_fp *a);
+void ck_fp_from_u64(ck_fp *out, uint64_t v);
+
+void ck_fp_set_zero(ck_fp *out);
+void ck_fp_set_one(ck_fp *out);
+int ck_fp_is_zero(const ck_fp *a);
+int ck_fp_equal(const ck_fp *a, const ck_fp *b);
+void ck_fp_add(ck_fp *out, const ck_fp *a, const ck_fp *b);
+void ck_fp_sub(ck_fp *out, const ck_fp *a, const ck_fp *b);
+void ck_fp_neg(ck_fp *out, const ck_fp *a);
+void ck_fp_dbl(ck_fp *out, const ck_fp *a);
+void ck_fp_mul(ck_fp *out, const ck_fp *a, const ck_fp *b);
+void ck_fp_sqr(ck_fp *out, const ck_fp *a);
+void ck_fp_mul_portable(ck_fp *out, const ck_fp *a, const ck_fp *b);
+void ck_fp_sqr_portable(ck_fp *out, const ck_fp *a);
+/* CK_E_UNSUPPORTED without ADX/BMI2. */
+int ck_fp_mul_adx(ck_fp *out, const ck_fp *a, const ck_fp *b);
+int ck_fp_sqr_adx(ck_fp *out, const ck_fp *a);
+/* out = a^e, e a 384-bit big-endian unsigned integer (0^0 = 1). */
+void ck_fp_pow(ck_fp *out, const ck_fp *a, const uint8_t exp_be[48]);
+/* CK_E_NOT_INVERTIBLE for 0. */
+int ck_fp_inv(ck_fp *out, const ck_fp *a);
+/* n inverses with one inversion; scratch: n elements. CK_E_NOT_INVERTIBLE (out untouched)
+ * when any input is 0. */
+int ck_fp_batch_inv(ck_fp *out, const ck_fp *in, size_t n, ck_fp *scratch);
+/* out = a^((p+1)/4) when a is a square (p = 3 mod 4); CK_E_NOT_SQUARE (out untouched)
+ * otherwise. */
+int ck_fp_sqrt(ck_fp *out, const ck_fp *a);
+/* 1 when the value of a is > (p-1)/2 (the ZCash sort bit), else 0. */
+int ck_fp_is_lexicographically_largest(const ck_fp *a);
+
+void ck_fp2_set_zero(ck_fp2 *out);
+void ck_fp2_set_one(ck_fp2 *out);
+int ck_fp2_is_zero(const ck_fp2 *a);
+int ck_fp2_equal(const ck_fp2 *a, const ck_fp2 *b);
+void ck_fp2_add(ck_fp2 *out, const ck_fp2 *a, const ck_fp2 *b);
+void ck_fp2_sub(ck_fp2 *out, const ck_fp2 *a, const ck_fp2 *b);
+void ck_fp2_neg(ck_fp2 *out, const ck_fp2 *a);
+void ck_fp2_dbl(ck_fp2 *out, const ck_fp2 *a);
+void ck_fp2_mul(ck_fp2 *out, const ck_fp2 *a, const ck_fp2 *b);
+void ck_fp2_sqr(ck_fp2 *out, const ck_fp2 *a);
+void ck_fp2_conj(ck_fp2 *out, const ck_fp2 *a);
+/* out = a * (u + 1), the non-residue of Fp6 = Fp2[v]/(v^3 - (u+1)). */
+void ck_fp2_mul_by_nonresidue(ck_fp2 *out, const ck_fp2 *a);
+void ck_fp2_mul_by_fp(ck_fp2 *out, const ck_fp2 *a, const ck_fp *b);
+/* CK_E_NOT_INVERTIBLE for 0. */
+int ck_fp2_inv(ck_fp2 *out, const ck_fp2 *a);
+/* A square root (not normalized), or CK_E_NOT_SQUARE (out untouched). */
+int ck_fp2_sqrt(ck_fp2 *out, const ck_fp2 *a);
+/* a^p, which is the conjugate. */
+void ck_fp2_frobenius(ck_fp2 *out, const ck_fp2 *a);
+
+/* Benchmarks: n dependent steps x <- x*y with the multiplication inlined. */
+void ck_fp_mul_chain_portable(ck_fp *x, const ck_fp *y, uint64_t n);
+int ck_fp_mul_chain_adx(ck_fp *x, const ck_fp *y, uint64_t n);
+/* n dependent x <- x^2 (dispatched) and x <- x*y in Fp2 (dispatched). */
+void ck_fp_sqr_chain(ck_fp *x, uint64_t n);
+void ck_fp2_mul_chain(ck_fp2 *x, const ck_fp2 *y, uint64_t n);
+
+/* GMP peers (gmp_peer.c). One operation mod p through mpz on plain 48-byte big-endian
+ * integers (inputs need not be reduced): op 0 add, 1 sub, 2 mul, 3 square, 4 neg,
+ * 5 inverse (CK_E_NOT_INVERTIBLE for 0), 6 pow (b = exponent), 7 square test (out = 1
+ * when a mod p is 0 or a square, else 0). */
+int ck_gmp_fp_op(uint8_t out[48], int op, const uint8_t a[48], const uint8_t b[48]);
+/* n dependent Montgomery steps x <- x*y*2^-384 mod p with mpn_mul_n and a word-by-word
+ * mpn_addmul_1 reduction. x, y: 6 plain limbs < p. */
+void ck_gmp_fp_mont_chain(uint64_t x[6], const uint64_t y[6], uint64_t n);
 /* ---- end of Fp ------------------------------------------------------------------- */
 
 /* ---- NTT over Fr (ntt.c) ---------------------------------------------------------- */
-/* (declarations of the NTT work go between these two markers) */
+/* Radix-2 NTT of n = 2^log_n elements in place, natural order in and out (the input is
+ * bit-reversed, then iterative decimation-in-time butterflies, as bellperson's
+ * EvaluationDomain via ec-gpu's serial_fft): out_k = sum_j a_j omega^(j k). omega should
+ * be a primitive n-th root of unity (ck_fr_ntt_domain). Runs on `threads` POSIX threads
+ * (0 or 1: the calling thread only; transforms below 2^11 always run on one thread).
+ * The twiddle tables (n - 1 elements) are built per call; CK_E_NTT_NO_MEMORY when they
+ * cannot be allocated, CK_E_ARG for log_n > CK_NTT_MAX_LOG or NULL pointers. */
+#define CK_NTT_MAX_LOG 32u
+#define CK_E_NTT_NO_MEMORY (-20)
+int ck_fr_ntt(ck_fr *a, uint32_t log_n, const ck_fr *omega, uint32_t threads);
+int ck_fr_ntt_portable(ck_fr *a, uint32_t log_n, const ck_fr *omega, uint32_t threads);
+/* CK_E_UNSUPPORTED without ADX/BMI2. */
+int ck_fr_ntt_adx(ck_fr *a, uint32_t log_n, const ck_fr *omega, uint32_t threads);
+/* Caller-kept twiddle tables, n - 1 elements: for each stage s < log_n, the 2^s powers
+ * omega^(j n / 2^(s+1)), j < 2^s, at offset 2^s - 1 (the last 2^(log_n-1) are omega^j). */
+int ck_fr_ntt_twiddles(ck_fr *twiddles, uint32_t log_n, const ck_fr *omega);
+int ck_fr_ntt_with_twiddles(ck_fr *a, uint32_t log_n, const ck_fr *twiddles, uint32_t threads);
+/* The bellperson domain of size 2^log_n: omega = ROOT_OF_UNITY^(2^(32 - log_n)) with
+ * ROOT_OF_UNITY = 7^((r-1)/2^32), its inverse, and n^-1. Any output may be NULL.
+ * CK_E_ARG for log_n > 32. */
+int ck_fr_ntt_domain(ck_fr *omega_out, ck_fr *omega_inv_out, ck_fr *n_inv_out, uint32_t log_n);
+/* a_j *= g^j for j < n (bellperson distribute_powers). */
+void ck_fr_distribute_powers(ck_fr *a, size_t n, const ck_fr *g, uint32_t threads);
+/* a_j *= c * g^j. */
+void ck_fr_distribute_powers_scaled(ck_fr *a, size_t n, const ck_fr *c, const ck_fr *g, uint32_t threads);
+/* a_j *= c. */
+void ck_fr_scale(ck_fr *a, size_t n, const ck_fr *c, uint32_t threads);
 /* ---- end of NTT ------------------------------------------------------------------ */
+
+/* ---- BLS12-381 G1 and G2 (g1.c, g2.c over curve_core.h) --------------------------- */
+/* G1: y^2 = x^3 + 4 over Fp; G2: y^2 = x^3 + 4(u+1) over Fp2. Points are affine with an
+ * infinity flag (coordinates in Montgomery form, x = y = 0 at infinity). Encodings are
+ * ZCash's (bls12-381.md): G1 48 bytes compressed / 96 uncompressed, G2 96 / 192 with each
+ * Fp2 coordinate written c1 first. Decoding checks flags, canonical coordinates, the curve
+ * and the prime-order subgroup. Scalars are 32-byte little-endian integers, not reduced. */
+#define CK_E_ENCODING (-6)        /* bad flag bits or an infinity encoding with other bits set */
+#define CK_E_NOT_ON_CURVE (-7)
+#define CK_E_NOT_IN_SUBGROUP (-8)
+typedef struct {
+    ck_fp x, y;
+    uint64_t inf;
+} ck_g1;
+typedef struct {
+    ck_fp2 x, y;
+    uint64_t inf;
+} ck_g2;
+void ck_g1_generator(ck_g1 *out);
+void ck_g2_generator(ck_g2 *out);
+/* len: 48 (compressed) or 96 for G1; 96 or 192 for G2. */
+int ck_g1_decode(ck_g1 *out, const uint8_t *in, size_t len);
+int ck_g2_decode(ck_g2 *out, const uint8_t *in, size_t len);
+void ck_g1_encode(uint8_t *out, const ck_g1 *a, int compressed);
+void ck_g2_encode(uint8_t *out, const ck_g2 *a, int compressed);
+void ck_g1_add(ck_g1 *out, const ck_g1 *a, const ck_g1 *b);
+void ck_g2_add(ck_g2 *out, const ck_g2 *a, const ck_g2 *b);
+void ck_g1_dbl(ck_g1 *out, const ck_g1 *a);
+void ck_g2_dbl(ck_g2 *out, const ck_g2 *a);
+void ck_g1_neg(ck_g1 *out, const ck_g1 *a);
+void ck_g2_neg(ck_g2 *out, const ck_g2 *a);
+/* k·a, variable time (public scalars). */
+void ck_g1_mul(ck_g1 *out, const ck_g1 *a, const uint8_t k_le[32]);
+void ck_g2_mul(ck_g2 *out, const ck_g2 *a, const uint8_t k_le[32]);
+/* k·a with the same operations for every k (secret scalars). */
+void ck_g1_mul_ct(ck_g1 *out, const ck_g1 *a, const uint8_t k_le[32]);
+void ck_g2_mul_ct(ck_g2 *out, const ck_g2 *a, const uint8_t k_le[32]);
+int ck_g1_is_on_curve(const ck_g1 *a);
+int ck_g2_is_on_curve(const ck_g2 *a);
+int ck_g1_in_subgroup(const ck_g1 *a);
+int ck_g2_in_subgroup(const ck_g2 *a);
+int ck_g1_equal(const ck_g1 *a, const ck_g1 *b);
+int ck_g2_equal(const ck_g2 *a, const ck_g2 *b);
+/* Σ k_i·P_i (Pippenger, signed digits, windows split over `threads` threads); scalars:
+ * n × 32-byte LE. CK_E_ARG when memory runs out. */
+int ck_g1_msm(ck_g1 *out, const ck_g1 *points, const uint8_t *scalars, size_t n, uint32_t threads);
+int ck_g2_msm(ck_g2 *out, const ck_g2 *points, const uint8_t *scalars, size_t n, uint32_t threads);
+/* The naive sum of scalar multiples (test oracle). */
+void ck_g1_msm_naive(ck_g1 *out, const ck_g1 *points, const uint8_t *scalars, size_t n);
+void ck_g2_msm_naive(ck_g2 *out, const ck_g2 *points, const uint8_t *scalars, size_t n);
+/* out_i = k_i·base for n scalars (32-byte LE) with a precomputed table (setups). */
+int ck_g1_fixed_base_many(ck_g1 *out, const ck_g1 *base, const uint8_t *scalars, size_t n);
+int ck_g2_fixed_base_many(ck_g2 *out, const ck_g2 *base, const uint8_t *scalars, size_t n);
+/* ---- end of G1/G2 --------------------------------------------------------------- */
 
 #ifdef __cplusplus
 }

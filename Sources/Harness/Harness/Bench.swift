@@ -322,9 +322,10 @@ public enum BenchRunner {
             try runSealGroup(quick: quick, repeats: repeats, minSec: minSec, oneStream: x1, add: add, log: log)
         }
         if want.contains("snark") {
-            log("snark (Fp, NTT)")
+            log("snark (Fp, NTT, MSM)")
             try runFpBench(quick: quick, repeats: repeats, minSec: minSec, add: add, log: log)
             try runNTTBench(quick: quick, repeats: repeats, minSec: minSec, add: add, log: log)
+            try runCurveBench(quick: quick, repeats: repeats, minSec: minSec, add: add, log: log)
         }
         if want.contains("post") {
             try runPoStGroup(quick: quick, repeats: repeats, minSec: minSec, oneStream: x1, add: add, log: log)

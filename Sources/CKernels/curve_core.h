@@ -1,0 +1,655 @@
+/* Private: short-Weierstrass arithmetic on y^2 = x^3 + b (a = 0) over a field F, in
+ * Jacobian coordinates (X, Y, Z) ~ (X/Z^2, Y/Z^3), Z = 0 the point at infinity, plus the
+ * ZCash encodings and Pippenger's multi-scalar multiplication. Included by g1.c (F = Fp)
+ * and g2.c (F = Fp2) after defining:
+ *   CV            name prefix (ck_g1 / ck_g2)          F, FB (field type, encoded bytes)
+ *   F_ADD F_SUB F_DBL F_NEG F_MUL F_SQR F_INV F_EQ F_ISZERO F_ZERO F_ONE F_SQRT
+ *   F_LARGEST     the ZCash sort bit of a y coordinate
+ *   F_TO_BE / F_FROM_BE   (out, in) the big-endian encoding of FB bytes (c1 first for Fp2)
+ *   AFF           the public affine point type (fields x, y of type F, inf)
+ *   and define static void curve_b(F *b) after including this file.
+ * Formulas: dbl-2009-l, add-2007-bl, madd-2007-bl (Explicit-Formulas Database). */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#define FN(name) CAT(CV, name)
+
+typedef struct {
+    F x, y, z;
+} JAC;
+
+static void jac_set_inf(JAC *p) {
+    F_ZERO(&p->x);
+    F_ONE(&p->y);
+    F_ZERO(&p->z);
+}
+
+static int jac_is_inf(const JAC *p) { return F_ISZERO(&p->z); }
+
+static void jac_from_aff(JAC *out, const AFF *a) {
+    if (a->inf) {
+        jac_set_inf(out);
+        return;
+    }
+    out->x = a->x;
+    out->y = a->y;
+    F_ONE(&out->z);
+}
+
+static void jac_dbl(JAC *out, const JAC *p) {
+    if (jac_is_inf(p)) {
+        *out = *p;
+        return;
+    }
+    F A, B, C, D, E, Fq, t;
+    F_SQR(&A, &p->x);
+    F_SQR(&B, &p->y);
+    F_SQR(&C, &B);
+    F_ADD(&t, &p->x, &B);
+    F_SQR(&t, &t);
+    F_SUB(&t, &t, &A);
+    F_SUB(&t, &t, &C);
+    F_DBL(&D, &t);
+    F_DBL(&E, &A);
+    F_ADD(&E, &E, &A);
+    F_SQR(&Fq, &E);
+    F z3;
+    F_MUL(&z3, &p->y, &p->z);
+    F_DBL(&z3, &z3);
+    F x3;
+    F_DBL(&t, &D);
+    F_SUB(&x3, &Fq, &t);
+    F y3;
+    F_SUB(&t, &D, &x3);
+    F_MUL(&y3, &E, &t);
+    F_DBL(&C, &C);
+    F_DBL(&C, &C);
+    F_DBL(&C, &C);
+    F_SUB(&y3, &y3, &C);
+    out->x = x3;
+    out->y = y3;
+    out->z = z3;
+}
+
+static void jac_add(JAC *out, const JAC *p, const JAC *q) {
+    if (jac_is_inf(p)) {
+        *out = *q;
+        return;
+    }
+    if (jac_is_inf(q)) {
+        *out = *p;
+        return;
+    }
+    F z1z1, z2z2, u1, u2, s1, s2, h, i, j, r, v, t;
+    F_SQR(&z1z1, &p->z);
+    F_SQR(&z2z2, &q->z);
+    F_MUL(&u1, &p->x, &z2z2);
+    F_MUL(&u2, &q->x, &z1z1);
+    F_MUL(&s1, &p->y, &q->z);
+    F_MUL(&s1, &s1, &z2z2);
+    F_MUL(&s2, &q->y, &p->z);
+    F_MUL(&s2, &s2, &z1z1);
+    F_SUB(&h, &u2, &u1);
+    F_SUB(&r, &s2, &s1);
+    if (F_ISZERO(&h)) {
+        if (F_ISZERO(&r)) {
+            jac_dbl(out, p);
+        } else {
+            jac_set_inf(out);
+        }
+        return;
+    }
+    F_DBL(&r, &r);
+    F_DBL(&i, &h);
+    F_SQR(&i, &i);
+    F_MUL(&j, &h, &i);
+    F_MUL(&v, &u1, &i);
+    F x3, y3, z3;
+    F_SQR(&x3, &r);
+    F_SUB(&x3, &x3, &j);
+    F_DBL(&t, &v);
+    F_SUB(&x3, &x3, &t);
+    F_SUB(&t, &v, &x3);
+    F_MUL(&y3, &r, &t);
+    F_MUL(&t, &s1, &j);
+    F_DBL(&t, &t);
+    F_SUB(&y3, &y3, &t);
+    F_ADD(&z3, &p->z, &q->z);
+    F_SQR(&z3, &z3);
+    F_SUB(&z3, &z3, &z1z1);
+    F_SUB(&z3, &z3, &z2z2);
+    F_MUL(&z3, &z3, &h);
+    out->x = x3;
+    out->y = y3;
+    out->z = z3;
+}
+
+/* out = p + q with q affine (q->inf allowed). */
+static void jac_madd(JAC *out, const JAC *p, const AFF *q) {
+    if (q->inf) {
+        *out = *p;
+        return;
+    }
+    if (jac_is_inf(p)) {
+        jac_from_aff(out, q);
+        return;
+    }
+    F z1z1, u2, s2, h, hh, i, j, r, v, t;
+    F_SQR(&z1z1, &p->z);
+    F_MUL(&u2, &q->x, &z1z1);
+    F_MUL(&s2, &q->y, &p->z);
+    F_MUL(&s2, &s2, &z1z1);
+    F_SUB(&h, &u2, &p->x);
+    F_SUB(&r, &s2, &p->y);
+    if (F_ISZERO(&h)) {
+        if (F_ISZERO(&r)) {
+            jac_dbl(out, p);
+        } else {
+            jac_set_inf(out);
+        }
+        return;
+    }
+    F_DBL(&r, &r);
+    F_SQR(&hh, &h);
+    F_DBL(&i, &hh);
+    F_DBL(&i, &i);
+    F_MUL(&j, &h, &i);
+    F_MUL(&v, &p->x, &i);
+    F x3, y3, z3;
+    F_SQR(&x3, &r);
+    F_SUB(&x3, &x3, &j);
+    F_DBL(&t, &v);
+    F_SUB(&x3, &x3, &t);
+    F_SUB(&t, &v, &x3);
+    F_MUL(&y3, &r, &t);
+    F_MUL(&t, &p->y, &j);
+    F_DBL(&t, &t);
+    F_SUB(&y3, &y3, &t);
+    F_ADD(&z3, &p->z, &h);
+    F_SQR(&z3, &z3);
+    F_SUB(&z3, &z3, &z1z1);
+    F_SUB(&z3, &z3, &hh);
+    out->x = x3;
+    out->y = y3;
+    out->z = z3;
+}
+
+static void jac_to_aff(AFF *out, const JAC *p) {
+    if (jac_is_inf(p)) {
+        F_ZERO(&out->x);
+        F_ZERO(&out->y);
+        out->inf = 1;
+        return;
+    }
+    F zi, zi2;
+    F_INV(&zi, &p->z);
+    F_SQR(&zi2, &zi);
+    F_MUL(&out->x, &p->x, &zi2);
+    F_MUL(&zi2, &zi2, &zi);
+    F_MUL(&out->y, &p->y, &zi2);
+    out->inf = 0;
+}
+
+/* k·p, k a 256-bit little-endian integer (not reduced), 4-bit fixed window, variable time. */
+static void jac_mul(JAC *out, const JAC *p, const uint8_t k[32]) {
+    JAC table[16];
+    jac_set_inf(&table[0]);
+    table[1] = *p;
+    for (int i = 2; i < 16; i++) jac_add(&table[i], &table[i - 1], p);
+    JAC acc;
+    jac_set_inf(&acc);
+    for (int i = 63; i >= 0; i--) {
+        for (int d = 0; d < 4; d++) jac_dbl(&acc, &acc);
+        int nib = (k[i / 2] >> (4 * (i & 1))) & 15;
+        if (nib) jac_add(&acc, &acc, &table[nib]);
+    }
+    *out = acc;
+}
+
+static void jac_cswap(JAC *a, JAC *b, uint64_t bit) {
+    uint64_t mask = (uint64_t)0 - bit;
+    uint64_t *x = (uint64_t *)a, *y = (uint64_t *)b;
+    for (size_t i = 0; i < sizeof(JAC) / 8; i++) {
+        uint64_t t = (x[i] ^ y[i]) & mask;
+        x[i] ^= t;
+        y[i] ^= t;
+    }
+}
+
+/* k·p for secret k: a Montgomery ladder over all 256 bits with constant-time swaps (the
+ * same sequence of additions and doublings for every k). */
+static void jac_mul_ct(JAC *out, const JAC *p, const uint8_t k[32]) {
+    JAC r0, r1;
+    jac_set_inf(&r0);
+    r1 = *p;
+    for (int i = 255; i >= 0; i--) {
+        uint64_t bit = (k[i / 8] >> (i % 8)) & 1;
+        jac_cswap(&r0, &r1, bit);
+        jac_add(&r1, &r0, &r1);
+        jac_dbl(&r0, &r0);
+        jac_cswap(&r0, &r1, bit);
+    }
+    *out = r0;
+}
+
+static void curve_b(F *b);
+
+/* y^2 == x^3 + b·z^6 */
+static int jac_on_curve(const JAC *p) {
+    if (jac_is_inf(p)) return 1;
+    F y2, x3, z2, z6, b;
+    F_SQR(&y2, &p->y);
+    F_SQR(&x3, &p->x);
+    F_MUL(&x3, &x3, &p->x);
+    F_SQR(&z2, &p->z);
+    F_SQR(&z6, &z2);
+    F_MUL(&z6, &z6, &z2);
+    curve_b(&b);
+    F_MUL(&z6, &z6, &b);
+    F_ADD(&x3, &x3, &z6);
+    return F_EQ(&y2, &x3);
+}
+
+static const uint8_t group_order_le[32] = {
+    0x01, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xfe, 0x5b, 0xfe, 0xff, 0x02, 0xa4, 0xbd, 0x53,
+    0x05, 0xd8, 0xa1, 0x09, 0x08, 0xd8, 0x39, 0x33, 0x48, 0x7d, 0x9d, 0x29, 0x53, 0xa7, 0xed, 0x73};
+
+/* r·p == O (the prime-order subgroup check). */
+static int jac_in_subgroup(const JAC *p) {
+    JAC t;
+    jac_mul(&t, p, group_order_le);
+    return jac_is_inf(&t);
+}
+
+/* ---- Public point type: affine coordinates in Montgomery form, with an infinity flag. ---- */
+
+/* ZCash decoding (compressed: FB bytes; uncompressed: 2·FB), with the curve and subgroup
+ * checks. CK_E_ENCODING for flag errors, CK_E_NONCANONICAL for a coordinate >= p,
+ * CK_E_NOT_ON_CURVE, CK_E_NOT_IN_SUBGROUP. */
+static int aff_decode(AFF *out, const uint8_t *in, int compressed) {
+    const size_t n = compressed ? FB : 2 * FB;
+    const uint8_t flags = in[0] & 0xe0;
+    const int c = (flags & 0x80) != 0, inf = (flags & 0x40) != 0, sort = (flags & 0x20) != 0;
+    if (c != compressed) return CK_E_ENCODING;
+    if (inf) {
+        if (sort || (in[0] & 0x3f)) return CK_E_ENCODING;
+        for (size_t i = 1; i < n; i++)
+            if (in[i]) return CK_E_ENCODING;
+        F_ZERO(&out->x);
+        F_ZERO(&out->y);
+        out->inf = 1;
+        return CK_OK;
+    }
+    if (!compressed && sort) return CK_E_ENCODING;
+    uint8_t buf[2 * FB];
+    memcpy(buf, in, n);
+    buf[0] &= 0x1f;
+    AFF a;
+    a.inf = 0;
+    if (F_FROM_BE(&a.x, buf) != CK_OK) return CK_E_NONCANONICAL;
+    if (compressed) {
+        F rhs, b;
+        F_SQR(&rhs, &a.x);
+        F_MUL(&rhs, &rhs, &a.x);
+        curve_b(&b);
+        F_ADD(&rhs, &rhs, &b);
+        if (F_SQRT(&a.y, &rhs) != CK_OK) return CK_E_NOT_ON_CURVE;
+        if (F_LARGEST(&a.y) != sort) F_NEG(&a.y, &a.y);
+    } else {
+        if (F_FROM_BE(&a.y, buf + FB) != CK_OK) return CK_E_NONCANONICAL;
+    }
+    JAC j;
+    jac_from_aff(&j, &a);
+    if (!jac_on_curve(&j)) return CK_E_NOT_ON_CURVE;
+    if (!jac_in_subgroup(&j)) return CK_E_NOT_IN_SUBGROUP;
+    *out = a;
+    return CK_OK;
+}
+
+static void aff_encode(uint8_t *out, const AFF *a, int compressed) {
+    const size_t n = compressed ? FB : 2 * FB;
+    memset(out, 0, n);
+    if (a->inf) {
+        out[0] = compressed ? 0xc0 : 0x40;
+        return;
+    }
+    F_TO_BE(out, &a->x);
+    if (compressed) {
+        out[0] |= 0x80;
+        if (F_LARGEST(&a->y)) out[0] |= 0x20;
+    } else {
+        F_TO_BE(out + FB, &a->y);
+    }
+}
+
+/* ---- Pippenger MSM ---------------------------------------------------------------- */
+
+/* The window of signed digits for n terms (a round-number fit of the cost
+ * (255/c)·(n + 2^(c-1)) at these sizes). */
+static unsigned msm_window(size_t n) {
+    if (n < 4) return 2;
+    unsigned lg = 0;
+    while (((size_t)1 << (lg + 1)) <= n) lg++;
+    unsigned c = lg > 3 ? lg - 2 : 2;
+    if (lg >= 12) c = lg - 3;
+    if (c > 16) c = 16;
+    if (c < 2) c = 2;
+    return c;
+}
+
+/* Signed base-2^c digits of a 256-bit LE scalar: d_w in [-2^(c-1), 2^(c-1)), nw windows. */
+static void msm_digits(int32_t *d, const uint8_t s[32], unsigned c, unsigned nw) {
+    int32_t carry = 0;
+    const int32_t half = (int32_t)1 << (c - 1), full = (int32_t)1 << c;
+    for (unsigned w = 0; w < nw; w++) {
+        unsigned bit = w * c;
+        uint32_t v = 0;
+        for (unsigned b = 0; b < c && bit + b < 256; b++) v |= (uint32_t)((s[(bit + b) / 8] >> ((bit + b) % 8)) & 1) << b;
+        int32_t x = (int32_t)v + carry;
+        if (x >= half) {
+            x -= full;
+            carry = 1;
+        } else {
+            carry = 0;
+        }
+        d[w] = x;
+    }
+}
+
+typedef struct {
+    const AFF *points;
+    const int32_t *digits; /* n × nw */
+    size_t n;
+    unsigned c, nw, first_w, step_w;
+    JAC *window_sums; /* nw */
+} msm_job;
+
+/* Bucket accumulation in affine coordinates, many additions at a time: the slopes'
+ * denominators of a batch share one inversion (Montgomery's trick), so an addition costs
+ * about 6 multiplications instead of a mixed Jacobian addition's 11. A bucket already in
+ * the batch defers its next point to the following batch. */
+#define MSM_BATCH 512
+
+typedef struct {
+    uint32_t bucket;
+    uint32_t point;
+    int32_t neg;
+} msm_pair;
+
+typedef struct {
+    AFF *buckets;
+    uint32_t *stamp;
+    uint32_t epoch;
+    msm_pair batch[MSM_BATCH];
+    F den[MSM_BATCH], pre[MSM_BATCH];
+    size_t nbatch;
+} msm_acc;
+
+/* Applies the pending batch: bucket += ±point for every pair, affine. */
+static void msm_flush(msm_acc *a, const AFF *points) {
+    size_t m = 0;
+    /* Pass 1: denominators (x2 - x1, or 2y for a doubling); trivial cases done at once. */
+    for (size_t k = 0; k < a->nbatch; k++) {
+        msm_pair *pr = &a->batch[k];
+        AFF *b = &a->buckets[pr->bucket];
+        AFF q = points[pr->point];
+        if (pr->neg) F_NEG(&q.y, &q.y);
+        if (b->inf) {
+            *b = q;
+            pr->bucket = UINT32_MAX;
+            continue;
+        }
+        F d;
+        F_SUB(&d, &q.x, &b->x);
+        if (F_ISZERO(&d)) {
+            if (F_EQ(&q.y, &b->y)) {
+                F_DBL(&d, &b->y); /* doubling: slope 3x^2 / 2y */
+            } else {
+                F_ZERO(&b->x);
+                F_ZERO(&b->y);
+                b->inf = 1;
+                pr->bucket = UINT32_MAX;
+                continue;
+            }
+        }
+        a->den[m] = d;
+        a->batch[m] = *pr;
+        m++;
+    }
+    if (m > 0) {
+        /* Montgomery's trick: pre[k] = d_0 ... d_(k-1). */
+        F acc, inv;
+        F_ONE(&acc);
+        for (size_t k = 0; k < m; k++) {
+            a->pre[k] = acc;
+            F_MUL(&acc, &acc, &a->den[k]);
+        }
+        F_INV(&inv, &acc);
+        for (size_t k = m; k-- > 0;) {
+            F dk = a->den[k];
+            F_MUL(&a->den[k], &inv, &a->pre[k]); /* 1/d_k */
+            F_MUL(&inv, &inv, &dk);
+            msm_pair *pr = &a->batch[k];
+            AFF *b = &a->buckets[pr->bucket];
+            AFF q = points[pr->point];
+            if (pr->neg) F_NEG(&q.y, &q.y);
+            F lambda, t, x3, y3;
+            F_SUB(&t, &q.x, &b->x);
+            if (F_ISZERO(&t)) {
+                F_SQR(&t, &b->x);
+                F_ADD(&lambda, &t, &t);
+                F_ADD(&lambda, &lambda, &t);
+            } else {
+                F_SUB(&lambda, &q.y, &b->y);
+            }
+            F_MUL(&lambda, &lambda, &a->den[k]);
+            F_SQR(&x3, &lambda);
+            F_SUB(&x3, &x3, &b->x);
+            F_SUB(&x3, &x3, &q.x);
+            F_SUB(&t, &b->x, &x3);
+            F_MUL(&y3, &lambda, &t);
+            F_SUB(&y3, &y3, &b->y);
+            b->x = x3;
+            b->y = y3;
+        }
+    }
+    a->nbatch = 0;
+    a->epoch++;
+}
+
+static void msm_windows(msm_job *j) {
+    const size_t nb = (size_t)1 << (j->c - 1);
+    msm_acc *a = malloc(sizeof(msm_acc));
+    AFF *buckets = malloc(nb * sizeof(AFF));
+    uint32_t *stamp = calloc(nb, sizeof(uint32_t));
+    msm_pair *deferred = malloc(j->n * sizeof(msm_pair));
+    if (a == NULL || buckets == NULL || stamp == NULL || deferred == NULL) {
+        free(a);
+        free(buckets);
+        free(stamp);
+        free(deferred);
+        return;
+    }
+    a->buckets = buckets;
+    a->stamp = stamp;
+    for (unsigned w = j->first_w; w < j->nw; w += j->step_w) {
+        for (size_t b = 0; b < nb; b++) {
+            F_ZERO(&buckets[b].x);
+            F_ZERO(&buckets[b].y);
+            buckets[b].inf = 1;
+        }
+        memset(stamp, 0, nb * sizeof(uint32_t));
+        a->epoch = 1;
+        a->nbatch = 0;
+        size_t ndef = 0;
+        size_t i = 0;
+        while (i < j->n || ndef > 0) {
+            /* Deferred pairs first, then new points, until the batch is full. */
+            size_t keep = 0;
+            for (size_t k = 0; k < ndef; k++) {
+                msm_pair pr = deferred[k];
+                if (a->nbatch < MSM_BATCH && stamp[pr.bucket] != a->epoch) {
+                    stamp[pr.bucket] = a->epoch;
+                    a->batch[a->nbatch++] = pr;
+                } else {
+                    deferred[keep++] = pr;
+                }
+            }
+            ndef = keep;
+            while (i < j->n && a->nbatch < MSM_BATCH) {
+                int32_t d = j->digits[i * j->nw + w];
+                if (d != 0 && !j->points[i].inf) {
+                    msm_pair pr = {(uint32_t)((d > 0 ? d : -d) - 1), (uint32_t)i, d < 0};
+                    if (stamp[pr.bucket] == a->epoch) {
+                        deferred[ndef++] = pr;
+                    } else {
+                        stamp[pr.bucket] = a->epoch;
+                        a->batch[a->nbatch++] = pr;
+                    }
+                }
+                i++;
+            }
+            if (a->nbatch == 0 && i >= j->n && ndef == 0) break;
+            msm_flush(a, j->points);
+        }
+        /* Σ (b+1)·bucket[b] with two running sums. */
+        JAC run, sum;
+        jac_set_inf(&run);
+        jac_set_inf(&sum);
+        for (size_t b = nb; b-- > 0;) {
+            jac_madd(&run, &run, &buckets[b]);
+            jac_add(&sum, &sum, &run);
+        }
+        j->window_sums[w] = sum;
+    }
+    free(a);
+    free(buckets);
+    free(stamp);
+    free(deferred);
+}
+
+static void *msm_thread(void *arg) {
+    msm_windows((msm_job *)arg);
+    return NULL;
+}
+
+/* Σ k_i·P_i; scalars: n × 32-byte LE (any 256-bit value). CK_E_ARG on allocation failure. */
+static int msm_run(JAC *out, const AFF *points, const uint8_t *scalars, size_t n, unsigned threads) {
+    jac_set_inf(out);
+    if (n == 0) return CK_OK;
+    const unsigned c = msm_window(n);
+    const unsigned nw = (256 + c - 1) / c + 1; /* one spare window for the last carry */
+    int32_t *digits = malloc(n * nw * sizeof(int32_t));
+    JAC *sums = malloc(nw * sizeof(JAC));
+    if (digits == NULL || sums == NULL) {
+        free(digits);
+        free(sums);
+        return CK_E_ARG;
+    }
+    for (size_t i = 0; i < n; i++) msm_digits(digits + i * nw, scalars + 32 * i, c, nw);
+    for (unsigned w = 0; w < nw; w++) jac_set_inf(&sums[w]);
+    if (threads < 1) threads = 1;
+    if (threads > nw) threads = nw;
+    if (threads > 64) threads = 64;
+    msm_job jobs[64];
+    pthread_t tids[64];
+    int started[64] = {0};
+    for (unsigned t = 0; t < threads; t++) {
+        jobs[t] = (msm_job){points, digits, n, c, nw, t, threads, sums};
+        if (t > 0) started[t] = pthread_create(&tids[t], NULL, msm_thread, &jobs[t]) == 0;
+    }
+    msm_windows(&jobs[0]);
+    for (unsigned t = 1; t < threads; t++) {
+        if (started[t]) {
+            pthread_join(tids[t], NULL);
+        } else {
+            msm_windows(&jobs[t]);
+        }
+    }
+    JAC acc;
+    jac_set_inf(&acc);
+    for (unsigned w = nw; w-- > 0;) {
+        for (unsigned d = 0; d < c; d++) jac_dbl(&acc, &acc);
+        jac_add(&acc, &acc, &sums[w]);
+    }
+    *out = acc;
+    free(digits);
+    free(sums);
+    return CK_OK;
+}
+
+/* ---- Fixed-base multiplication of many scalars (setups) ---------------------------- */
+
+/* Jacobian points to affine with one inversion (Montgomery's trick); scratch: n F. */
+static void jac_to_aff_many(AFF *out, const JAC *in, size_t n, F *scratch) {
+    F acc;
+    F_ONE(&acc);
+    for (size_t i = 0; i < n; i++) {
+        scratch[i] = acc;
+        if (!jac_is_inf(&in[i])) F_MUL(&acc, &acc, &in[i].z);
+    }
+    F inv;
+    F_INV(&inv, &acc);
+    for (size_t i = n; i-- > 0;) {
+        if (jac_is_inf(&in[i])) {
+            F_ZERO(&out[i].x);
+            F_ZERO(&out[i].y);
+            out[i].inf = 1;
+            continue;
+        }
+        F zi, zi2, z = in[i].z;
+        F_MUL(&zi, &inv, &scratch[i]);
+        F_MUL(&inv, &inv, &z);
+        F_SQR(&zi2, &zi);
+        F x, y;
+        F_MUL(&x, &in[i].x, &zi2);
+        F_MUL(&zi2, &zi2, &zi);
+        F_MUL(&y, &in[i].y, &zi2);
+        out[i].x = x;
+        out[i].y = y;
+        out[i].inf = 0;
+    }
+}
+
+/* out_i = k_i·base for n scalars (32-byte LE), with a table of base·j·2^(8w): 32 mixed
+ * additions per scalar and one shared inversion per chunk. CK_E_ARG without memory. */
+static int fixed_base_many(AFF *out, const AFF *base, const uint8_t *scalars, size_t n) {
+    enum { W = 32, T = 256, CHUNK = 4096 };
+    AFF *table = malloc((size_t)W * T * sizeof(AFF));
+    JAC *jt = malloc((size_t)T * sizeof(JAC));
+    JAC *acc = malloc(CHUNK * sizeof(JAC));
+    F *scratch = malloc((CHUNK > T ? CHUNK : T) * sizeof(F));
+    if (table == NULL || jt == NULL || acc == NULL || scratch == NULL) {
+        free(table);
+        free(jt);
+        free(acc);
+        free(scratch);
+        return CK_E_ARG;
+    }
+    JAC b;
+    jac_from_aff(&b, base);
+    for (int w = 0; w < W; w++) {
+        jac_set_inf(&jt[0]);
+        for (int j = 1; j < T; j++) jac_add(&jt[j], &jt[j - 1], &b);
+        jac_to_aff_many(table + (size_t)w * T, jt, T, scratch);
+        for (int d = 0; d < 8; d++) jac_dbl(&b, &b);
+    }
+    for (size_t first = 0; first < n; first += CHUNK) {
+        size_t m = n - first < CHUNK ? n - first : CHUNK;
+        for (size_t i = 0; i < m; i++) {
+            const uint8_t *k = scalars + 32 * (first + i);
+            jac_set_inf(&acc[i]);
+            for (int w = 0; w < W; w++)
+                if (k[w]) jac_madd(&acc[i], &acc[i], &table[(size_t)w * T + k[w]]);
+        }
+        jac_to_aff_many(out + first, acc, m, scratch);
+    }
+    free(table);
+    free(jt);
+    free(acc);
+    free(scratch);
+    return CK_OK;
+}

@@ -1,0 +1,118 @@
+import CKernels
+import Foundation
+import Testing
+@testable import Kernels
+
+private func rng(_ seed: UInt64) -> () -> UInt64 {
+    var s = seed
+    return {
+        s = s &* 6364136223846793005 &+ 1442695040888963407
+        return s ^ (s >> 29)
+    }
+}
+
+private func randomFr(_ next: () -> UInt64) -> Fr {
+    Fr(reducing: (0..<4).flatMap { _ in le64Bytes(next()) })
+}
+
+/// Fixture vectors are the byte-exactness check (verify g1/g2/msm); these are the algebra:
+/// MSM against the naive sum, constant-time against variable-time multiplication, group laws.
+@Test func msmEqualsTheNaiveSumForManySizes() throws {
+    let next = rng(7)
+    for n in [0, 1, 2, 3, 7, 33, 100, 300] {
+        var pts: [G1Point] = [], ks: [Fr] = []
+        var p2: [G2Point] = []
+        for i in 0..<n {
+            let h = randomFr(next)
+            pts.append(i % 17 == 5 ? .infinity : G1Point.generator.multiplied(by: h))
+            if n <= 33 { p2.append(G2Point.generator.multiplied(by: h)) }
+            ks.append(i % 13 == 4 ? .zero : randomFr(next))
+        }
+        var naive = ck_g1()
+        let bytes = ks.flatMap(\.bytes)
+        ck_g1_msm_naive(&naive, pts.map(\.raw), bytes, n)
+        for t in [1, 2] {
+            #expect(try G1Point.msm(pts, ks, threads: t) == G1Point(raw: naive), "n=\(n) threads=\(t)")
+        }
+        if n <= 33 {
+            var naive2 = ck_g2()
+            ck_g2_msm_naive(&naive2, p2.map(\.raw), bytes, n)
+            #expect(try G2Point.msm(p2, ks, threads: 2) == G2Point(raw: naive2), "G2 n=\(n)")
+        }
+    }
+    // Extreme scalars: r - 1, and 2^256 - 1 through the raw-integer multiplication.
+    let rMinus1 = Fr.zero - .one
+    #expect(try G1Point.msm([.generator], [rMinus1]) == -G1Point.generator)
+    let all = [UInt8](repeating: 0xff, count: 32)
+    #expect(try G1Point.generator.multiplied(by: all) == G1Point.generator.multiplied(by: Fr(reducing: all)))
+}
+
+@Test func groupLawsAndConstantTimeMultiplication() throws {
+    let next = rng(11)
+    let g = G1Point.generator, h = G2Point.generator
+    #expect(g.isOnCurve && g.isInSubgroup && h.isOnCurve && h.isInSubgroup)
+    for _ in 0..<8 {
+        let a = randomFr(next), b = randomFr(next)
+        #expect(g.multiplied(by: a) + g.multiplied(by: b) == g.multiplied(by: a + b))
+        #expect(h.multiplied(by: a) + h.multiplied(by: b) == h.multiplied(by: a + b))
+        #expect(try g.multiplied(by: a.bytes, constantTime: true) == g.multiplied(by: a))
+        #expect(try h.multiplied(by: a.bytes, constantTime: true) == h.multiplied(by: a))
+        let p = g.multiplied(by: a)
+        #expect(p + (-p) == .infinity && p.doubled() == p + p && p + .infinity == p)
+        #expect(try G1Point(bytes: p.compressed) == p && G1Point(bytes: p.uncompressed) == p)
+        let q = h.multiplied(by: b)
+        #expect(try G2Point(bytes: q.compressed) == q && G2Point(bytes: q.uncompressed) == q)
+    }
+    // The group order kills every point.
+    let r = try Hex.decode("01000000fffffffffe5bfeff02a4bd5305d8a10908d83933487d9d2953a7ed73")
+    #expect(try g.multiplied(by: r) == .infinity && h.multiplied(by: r) == .infinity)
+}
+
+@Test func badPointEncodingsAreRejectedWithTheReason() throws {
+    let g = G1Point.generator.compressed
+    var b = g
+    b[0] &= 0x7f  // compressed bit cleared on a 48-byte input
+    #expect(throws: CurveError.encoding(group: "G1")) { _ = try G1Point(bytes: b) }
+    // x = 0: (0, ±2) is on the curve but not in G1.
+    var zero = [UInt8](repeating: 0, count: 48)
+    zero[0] = 0x80
+    #expect(throws: CurveError.notInSubgroup(group: "G1")) { _ = try G1Point(bytes: zero) }
+    // x = p (not canonical).
+    var px = try Hex.decode("1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab")
+    px[0] |= 0x80
+    #expect(throws: CurveError.coordinateNotCanonical(group: "G1")) { _ = try G1Point(bytes: px) }
+    // x = 1: 1 + 4 = 5 is not a square mod p, so no point.
+    var one = [UInt8](repeating: 0, count: 48)
+    one[0] = 0x80
+    one[47] = 1
+    #expect(throws: CurveError.self) { _ = try G1Point(bytes: one) }
+    // Infinity with a stray bit; sort bit on an uncompressed encoding; a changed y.
+    var inf = [UInt8](repeating: 0, count: 48)
+    inf[0] = 0xc0
+    #expect(try G1Point(bytes: inf) == .infinity)
+    inf[47] = 1
+    #expect(throws: CurveError.encoding(group: "G1")) { _ = try G1Point(bytes: inf) }
+    var u = G1Point.generator.uncompressed
+    u[0] |= 0x20
+    #expect(throws: CurveError.encoding(group: "G1")) { _ = try G1Point(bytes: u) }
+    u = G1Point.generator.uncompressed
+    u[95] ^= 1
+    #expect(throws: CurveError.notOnCurve(group: "G1")) { _ = try G1Point(bytes: u) }
+    #expect(throws: CurveError.length(group: "G1", got: 47)) { _ = try G1Point(bytes: g.dropLast()) }
+    // G2: a changed y, a cleared compression bit.
+    var u2 = G2Point.generator.uncompressed
+    u2[191] ^= 1
+    #expect(throws: CurveError.notOnCurve(group: "G2")) { _ = try G2Point(bytes: u2) }
+    var c2 = G2Point.generator.compressed
+    c2[0] &= 0x7f
+    #expect(throws: CurveError.encoding(group: "G2")) { _ = try G2Point(bytes: c2) }
+}
+
+@Test func fixedBaseTablesAgreeWithScalarMultiplication() throws {
+    let next = rng(23)
+    let ks = (0..<40).map { i in i == 3 ? Fr.zero : randomFr(next) } + [Fr.zero - .one]
+    let g1 = G1Point.generator.multiplied(by: Fr(5)), g2 = G2Point.generator.multiplied(by: Fr(9))
+    #expect(G1Point.fixedBase(g1, ks) == ks.map { g1.multiplied(by: $0) })
+    #expect(G2Point.fixedBase(g2, ks) == ks.map { g2.multiplied(by: $0) })
+    #expect(G1Point.fixedBase(g1, []).isEmpty)
+}
