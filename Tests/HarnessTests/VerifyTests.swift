@@ -115,7 +115,7 @@ func caseFile(family: String, _ cases: String) -> String {
 @Test func unknownFamilyIsUnsupportedNeverPass() throws {
     let d = try tempDir()
     defer { try? FileManager.default.removeItem(at: d) }
-    let p = try write(caseFile(family: "groth16-verify", #"{"name": "a", "input": {}, "expected": {"valid": true}}"#), "g.json", in: d)
+    let p = try write(caseFile(family: "snapdeals-update", #"{"name": "a", "input": {}, "expected": {"valid": true}}"#), "g.json", in: d)
     let r = Verifier.run(paths: [p])
     #expect(r.files[0].cases[0].verdict == .unsupported)
     #expect(r.exitCode == 1)

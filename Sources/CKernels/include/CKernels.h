@@ -430,6 +430,49 @@ int ck_g1_fixed_base_many(ck_g1 *out, const ck_g1 *base, const uint8_t *scalars,
 int ck_g2_fixed_base_many(ck_g2 *out, const ck_g2 *base, const uint8_t *scalars, size_t n);
 /* ---- end of G1/G2 --------------------------------------------------------------- */
 
+/* ---- BLS12-381 Fp12 and the optimal ate pairing (fp12.c, pairing.c) --------------- */
+/* Fp6 = Fp2[v]/(v^3 - (u+1)), Fp12 = Fp6[w]/(w^2 - v) (blst's tower); c0 + c1 v + c2 v^2
+ * and c0 + c1 w. Outputs may alias inputs. GT bytes are blst_bendian_from_fp12's 576:
+ * ascending powers of w (c0.c0, c1.c0, c0.c1, c1.c1, c0.c2, c1.c2), each Fp2 as real
+ * then u part, each Fp 48-byte big-endian canonical. */
+typedef struct {
+    ck_fp2 c0, c1, c2;
+} ck_fp6;
+typedef struct {
+    ck_fp6 c0, c1;
+} ck_fp12;
+void ck_fp12_set_one(ck_fp12 *out);
+int ck_fp12_is_one(const ck_fp12 *a);
+int ck_fp12_is_zero(const ck_fp12 *a);
+int ck_fp12_equal(const ck_fp12 *a, const ck_fp12 *b);
+void ck_fp12_mul(ck_fp12 *out, const ck_fp12 *a, const ck_fp12 *b);
+void ck_fp12_sqr(ck_fp12 *out, const ck_fp12 *a);
+/* CK_E_NOT_INVERTIBLE for 0. */
+int ck_fp12_inv(ck_fp12 *out, const ck_fp12 *a);
+/* c0 + c1 w -> c0 - c1 w (a^(p^6); the inverse in the cyclotomic subgroup). */
+void ck_fp12_conj(ck_fp12 *out, const ck_fp12 *a);
+/* a^(p^power). */
+void ck_fp12_frobenius(ck_fp12 *out, const ck_fp12 *a, unsigned power);
+/* a^e, e a big-endian unsigned integer of len bytes (variable time). */
+void ck_fp12_pow(ck_fp12 *out, const ck_fp12 *a, const uint8_t *exp_be, size_t len);
+void ck_fp12_to_bytes(uint8_t out[576], const ck_fp12 *a);
+/* CK_E_NONCANONICAL when an Fp value is >= p (no subgroup check). */
+int ck_fp12_from_bytes(ck_fp12 *out, const uint8_t in[576]);
+
+/* e(P, Q) exactly as blst: f = Miller function f_{|x|, psi(Q)}(P), |x| = 0xd201000000010000,
+ * then conj (x < 0); ck_final_exp raises to 3 (p^12 - 1)/r (blst_final_exp's power).
+ * ck_miller_loop includes the conjugation; infinity inputs give 1. */
+void ck_miller_loop(ck_fp12 *out, const ck_g1 *p, const ck_g2 *q);
+/* Product of the n Miller loops (one shared squaring chain). */
+void ck_multi_miller_loop(ck_fp12 *out, const ck_g1 *ps, const ck_g2 *qs, size_t n);
+void ck_final_exp(ck_fp12 *out, const ck_fp12 *f);
+void ck_pairing(ck_fp12 *out, const ck_g1 *p, const ck_g2 *q);
+/* prod e(ps[i], qs[i]) with one final exponentiation; n = 0 gives 1. */
+void ck_multi_pairing(ck_fp12 *out, const ck_g1 *ps, const ck_g2 *qs, size_t n);
+/* 1 when prod e(ps[i], qs[i]) == 1, else 0. */
+int ck_pairing_check(const ck_g1 *ps, const ck_g2 *qs, size_t n);
+/* ---- end of pairing -------------------------------------------------------------- */
+
 #ifdef __cplusplus
 }
 #endif

@@ -322,10 +322,12 @@ public enum BenchRunner {
             try runSealGroup(quick: quick, repeats: repeats, minSec: minSec, oneStream: x1, add: add, log: log)
         }
         if want.contains("snark") {
-            log("snark (Fp, NTT, MSM)")
+            log("snark (Fp, NTT, MSM, pairing, Groth16)")
             try runFpBench(quick: quick, repeats: repeats, minSec: minSec, add: add, log: log)
             try runNTTBench(quick: quick, repeats: repeats, minSec: minSec, add: add, log: log)
             try runCurveBench(quick: quick, repeats: repeats, minSec: minSec, add: add, log: log)
+            try runPairingBench(quick: quick, repeats: repeats, minSec: minSec, add: add, log: log)
+            try runGroth16Bench(quick: quick, repeats: repeats, minSec: minSec, add: add, log: log)
         }
         if want.contains("post") {
             try runPoStGroup(quick: quick, repeats: repeats, minSec: minSec, oneStream: x1, add: add, log: log)

@@ -266,7 +266,7 @@ typealias FamilyHandler = @Sendable (CaseContext) throws -> Outcome
 
 let handlers: [String: FamilyHandler] = byteHandlers.merging(fieldHandlers) { a, _ in a }.merging(sealHandlers) { a, _ in a }
     .merging(proveHandlers) { a, _ in a }.merging(fpHandlers) { a, _ in a }.merging(nttHandlers) { a, _ in a }
-    .merging(curveHandlers) { a, _ in a }
+    .merging(curveHandlers) { a, _ in a }.merging(pairingHandlers) { a, _ in a }.merging(groth16Handlers) { a, _ in a }
 
 let byteHandlers: [String: FamilyHandler] = [
     "sha256": { ctx in
