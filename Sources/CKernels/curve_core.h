@@ -340,8 +340,9 @@ static unsigned msm_window(size_t n) {
     return c;
 }
 
-/* Signed base-2^c digits of a 256-bit LE scalar: d_w in [-2^(c-1), 2^(c-1)), nw windows. */
-static void msm_digits(int32_t *d, const uint8_t s[32], unsigned c, unsigned nw) {
+/* Signed base-2^c digits of a 256-bit LE scalar: d_w in [-2^(c-1), 2^(c-1)), nw windows,
+ * stored at d[w * stride] (window-major, so each window's pass reads its digits in order). */
+static void msm_digits(int32_t *d, size_t stride, const uint8_t s[32], unsigned c, unsigned nw) {
     int32_t carry = 0;
     const int32_t half = (int32_t)1 << (c - 1), full = (int32_t)1 << c;
     for (unsigned w = 0; w < nw; w++) {
@@ -355,13 +356,13 @@ static void msm_digits(int32_t *d, const uint8_t s[32], unsigned c, unsigned nw)
         } else {
             carry = 0;
         }
-        d[w] = x;
+        d[(size_t)w * stride] = x;
     }
 }
 
 typedef struct {
     const AFF *points;
-    const int32_t *digits; /* n × nw */
+    const int32_t *digits; /* nw × n, window-major */
     size_t n;
     unsigned c, nw, first_w, step_w;
     JAC *window_sums; /* nw */
@@ -369,8 +370,7 @@ typedef struct {
 
 /* Bucket accumulation in affine coordinates, many additions at a time: the slopes'
  * denominators of a batch share one inversion (Montgomery's trick), so an addition costs
- * about 6 multiplications instead of a mixed Jacobian addition's 11. A bucket already in
- * the batch defers its next point to the following batch. */
+ * about 6 multiplications instead of a mixed Jacobian addition's 11. */
 #define MSM_BATCH 512
 
 typedef struct {
@@ -465,12 +465,16 @@ static void msm_windows(msm_job *j) {
     msm_acc *a = malloc(sizeof(msm_acc));
     AFF *buckets = malloc(nb * sizeof(AFF));
     uint32_t *stamp = calloc(nb, sizeof(uint32_t));
-    msm_pair *deferred = malloc(j->n * sizeof(msm_pair));
-    if (a == NULL || buckets == NULL || stamp == NULL || deferred == NULL) {
+    /* A point whose bucket is already in the batch goes to that bucket's Jacobian
+     * overflow sum instead (linear in the worst case: skewed scalars such as bits). */
+    JAC *overflow = malloc(nb * sizeof(JAC));
+    uint8_t *used = malloc(nb);
+    if (a == NULL || buckets == NULL || stamp == NULL || overflow == NULL || used == NULL) {
         free(a);
         free(buckets);
         free(stamp);
-        free(deferred);
+        free(overflow);
+        free(used);
         return;
     }
     a->buckets = buckets;
@@ -482,45 +486,36 @@ static void msm_windows(msm_job *j) {
             buckets[b].inf = 1;
         }
         memset(stamp, 0, nb * sizeof(uint32_t));
+        memset(used, 0, nb);
         a->epoch = 1;
         a->nbatch = 0;
-        size_t ndef = 0;
-        size_t i = 0;
-        while (i < j->n || ndef > 0) {
-            /* Deferred pairs first, then new points, until the batch is full. */
-            size_t keep = 0;
-            for (size_t k = 0; k < ndef; k++) {
-                msm_pair pr = deferred[k];
-                if (a->nbatch < MSM_BATCH && stamp[pr.bucket] != a->epoch) {
-                    stamp[pr.bucket] = a->epoch;
-                    a->batch[a->nbatch++] = pr;
-                } else {
-                    deferred[keep++] = pr;
+        for (size_t i = 0; i < j->n; i++) {
+            int32_t d = j->digits[(size_t)w * j->n + i];
+            if (d == 0 || j->points[i].inf) continue;
+            msm_pair pr = {(uint32_t)((d > 0 ? d : -d) - 1), (uint32_t)i, d < 0};
+            if (stamp[pr.bucket] == a->epoch) {
+                AFF q = j->points[i];
+                if (pr.neg) F_NEG(&q.y, &q.y);
+                if (!used[pr.bucket]) {
+                    jac_set_inf(&overflow[pr.bucket]);
+                    used[pr.bucket] = 1;
                 }
+                jac_madd(&overflow[pr.bucket], &overflow[pr.bucket], &q);
+                continue;
             }
-            ndef = keep;
-            while (i < j->n && a->nbatch < MSM_BATCH) {
-                int32_t d = j->digits[i * j->nw + w];
-                if (d != 0 && !j->points[i].inf) {
-                    msm_pair pr = {(uint32_t)((d > 0 ? d : -d) - 1), (uint32_t)i, d < 0};
-                    if (stamp[pr.bucket] == a->epoch) {
-                        deferred[ndef++] = pr;
-                    } else {
-                        stamp[pr.bucket] = a->epoch;
-                        a->batch[a->nbatch++] = pr;
-                    }
-                }
-                i++;
-            }
-            if (a->nbatch == 0 && i >= j->n && ndef == 0) break;
-            msm_flush(a, j->points);
+            stamp[pr.bucket] = a->epoch;
+            __builtin_prefetch(&buckets[pr.bucket], 1);
+            a->batch[a->nbatch++] = pr;
+            if (a->nbatch == MSM_BATCH) msm_flush(a, j->points);
         }
+        if (a->nbatch > 0) msm_flush(a, j->points);
         /* Σ (b+1)·bucket[b] with two running sums. */
         JAC run, sum;
         jac_set_inf(&run);
         jac_set_inf(&sum);
         for (size_t b = nb; b-- > 0;) {
             jac_madd(&run, &run, &buckets[b]);
+            if (used[b]) jac_add(&run, &run, &overflow[b]);
             jac_add(&sum, &sum, &run);
         }
         j->window_sums[w] = sum;
@@ -528,7 +523,8 @@ static void msm_windows(msm_job *j) {
     free(a);
     free(buckets);
     free(stamp);
-    free(deferred);
+    free(overflow);
+    free(used);
 }
 
 static void *msm_thread(void *arg) {
@@ -540,6 +536,15 @@ static void *msm_thread(void *arg) {
 static int msm_run(JAC *out, const AFF *points, const uint8_t *scalars, size_t n, unsigned threads) {
     jac_set_inf(out);
     if (n == 0) return CK_OK;
+    if (n <= 8) { /* a few terms (a verifier's inputs): windowed multiplications are cheaper */
+        JAC t;
+        for (size_t i = 0; i < n; i++) {
+            jac_from_aff(&t, &points[i]);
+            jac_mul(&t, &t, scalars + 32 * i);
+            jac_add(out, out, &t);
+        }
+        return CK_OK;
+    }
     const unsigned c = msm_window(n);
     const unsigned nw = (256 + c - 1) / c + 1; /* one spare window for the last carry */
     int32_t *digits = malloc(n * nw * sizeof(int32_t));
@@ -549,7 +554,7 @@ static int msm_run(JAC *out, const AFF *points, const uint8_t *scalars, size_t n
         free(sums);
         return CK_E_ARG;
     }
-    for (size_t i = 0; i < n; i++) msm_digits(digits + i * nw, scalars + 32 * i, c, nw);
+    for (size_t i = 0; i < n; i++) msm_digits(digits + i, n, scalars + 32 * i, c, nw);
     for (unsigned w = 0; w < nw; w++) jac_set_inf(&sums[w]);
     if (threads < 1) threads = 1;
     if (threads > nw) threads = nw;

@@ -1,5 +1,22 @@
 /* G1 of BLS12-381: y^2 = x^3 + 4 over Fp (bls12-381.md). The arithmetic is curve_core.h. */
 #include "CKernels.h"
+#include "dispatch.h"
+
+/* The dispatched Fp multiplication, looked up once instead of on every call (the curve
+ * code multiplies millions of times per MSM). Written by every entry point; all writers
+ * store the same value. */
+static void (*g1_mul)(ck_fp *, const ck_fp *, const ck_fp *);
+static void (*g1_sqr)(ck_fp *, const ck_fp *);
+static void g1_init(void) {
+    if (g1_sqr == NULL) {
+        const struct ck_dispatch *d = ck_dispatch();
+        g1_mul = d->fp_mul;
+        g1_sqr = d->fp_sqr;
+    }
+}
+static inline void g1_fp_mul(ck_fp *o, const ck_fp *a, const ck_fp *b) { g1_mul(o, a, b); }
+static inline void g1_fp_sqr(ck_fp *o, const ck_fp *a) { g1_sqr(o, a); }
+#define CURVE_INIT() g1_init()
 
 #define CV ck_g1
 #define F ck_fp
@@ -9,8 +26,8 @@
 #define F_SUB ck_fp_sub
 #define F_DBL ck_fp_dbl
 #define F_NEG ck_fp_neg
-#define F_MUL ck_fp_mul
-#define F_SQR ck_fp_sqr
+#define F_MUL g1_fp_mul
+#define F_SQR g1_fp_sqr
 #define F_INV ck_fp_inv
 #define F_EQ ck_fp_equal
 #define F_ISZERO ck_fp_is_zero

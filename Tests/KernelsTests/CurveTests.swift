@@ -116,3 +116,18 @@ private func randomFr(_ next: () -> UInt64) -> Fr {
     #expect(G2Point.fixedBase(g2, ks) == ks.map { g2.multiplied(by: $0) })
     #expect(G1Point.fixedBase(g1, []).isEmpty)
 }
+
+@Test func msmWithSkewedScalarsEqualsTheNaiveSum() throws {
+    // Bits and small values (what real circuits' witnesses look like) crowd a few buckets.
+    let next = rng(31)
+    let n = 3000
+    let pts = G1Point.fixedBase(G1Point.generator, (0..<n).map { _ in randomFr(next) })
+    let ks = (0..<n).map { i in Fr(UInt64(i % 7 == 0 ? 0 : (i % 3 == 0 ? 2 : 1))) }
+    var naive = ck_g1()
+    ck_g1_msm_naive(&naive, pts.map(\.raw), ks.flatMap(\.bytes), n)
+    for t in [1, 2] { #expect(try G1Point.msm(pts, ks, threads: t) == G1Point(raw: naive)) }
+    let p2 = G2Point.fixedBase(G2Point.generator, (0..<300).map { _ in randomFr(next) })
+    var naive2 = ck_g2()
+    ck_g2_msm_naive(&naive2, p2.map(\.raw), Array(ks.prefix(300)).flatMap(\.bytes), 300)
+    #expect(try G2Point.msm(p2, Array(ks.prefix(300)), threads: 2) == G2Point(raw: naive2))
+}
