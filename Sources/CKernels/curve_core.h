@@ -74,6 +74,32 @@ static void jac_dbl(JAC *out, const JAC *p) {
     out->z = z3;
 }
 
+/* The common tail of add-2007-bl and madd-2007-bl: X3 = r^2 - J - 2V,
+ * Y3 = r(V - X3) - 2·S·J (S = S1, or Y1 for the mixed form). */
+static void add_xy(F *x3, F *y3, const F *r, const F *j, const F *v, const F *s) {
+    F t;
+    F_SQR(x3, r);
+    F_SUB(x3, x3, j);
+    F_DBL(&t, v);
+    F_SUB(x3, x3, &t);
+    F_SUB(&t, v, x3);
+    F_MUL(y3, r, &t);
+    F_MUL(&t, s, j);
+    F_DBL(&t, &t);
+    F_SUB(y3, y3, &t);
+}
+
+/* H = 0: the same x, so p + q is 2p (r = 0) or infinity; returns 1 when it handled it. */
+static int add_degenerate(JAC *out, const JAC *p, const F *h, const F *r) {
+    if (!F_ISZERO(h)) return 0;
+    if (F_ISZERO(r)) {
+        jac_dbl(out, p);
+    } else {
+        jac_set_inf(out);
+    }
+    return 1;
+}
+
 static void jac_add(JAC *out, const JAC *p, const JAC *q) {
     if (jac_is_inf(p)) {
         *out = *q;
@@ -83,7 +109,7 @@ static void jac_add(JAC *out, const JAC *p, const JAC *q) {
         *out = *p;
         return;
     }
-    F z1z1, z2z2, u1, u2, s1, s2, h, i, j, r, v, t;
+    F z1z1, z2z2, u1, u2, s1, s2, h, i, j, r, v;
     F_SQR(&z1z1, &p->z);
     F_SQR(&z2z2, &q->z);
     F_MUL(&u1, &p->x, &z2z2);
@@ -94,29 +120,14 @@ static void jac_add(JAC *out, const JAC *p, const JAC *q) {
     F_MUL(&s2, &s2, &z1z1);
     F_SUB(&h, &u2, &u1);
     F_SUB(&r, &s2, &s1);
-    if (F_ISZERO(&h)) {
-        if (F_ISZERO(&r)) {
-            jac_dbl(out, p);
-        } else {
-            jac_set_inf(out);
-        }
-        return;
-    }
+    if (add_degenerate(out, p, &h, &r)) return;
     F_DBL(&r, &r);
     F_DBL(&i, &h);
     F_SQR(&i, &i);
     F_MUL(&j, &h, &i);
     F_MUL(&v, &u1, &i);
     F x3, y3, z3;
-    F_SQR(&x3, &r);
-    F_SUB(&x3, &x3, &j);
-    F_DBL(&t, &v);
-    F_SUB(&x3, &x3, &t);
-    F_SUB(&t, &v, &x3);
-    F_MUL(&y3, &r, &t);
-    F_MUL(&t, &s1, &j);
-    F_DBL(&t, &t);
-    F_SUB(&y3, &y3, &t);
+    add_xy(&x3, &y3, &r, &j, &v, &s1);
     F_ADD(&z3, &p->z, &q->z);
     F_SQR(&z3, &z3);
     F_SUB(&z3, &z3, &z1z1);
@@ -137,21 +148,14 @@ static void jac_madd(JAC *out, const JAC *p, const AFF *q) {
         jac_from_aff(out, q);
         return;
     }
-    F z1z1, u2, s2, h, hh, i, j, r, v, t;
+    F z1z1, u2, s2, h, hh, i, j, r, v;
     F_SQR(&z1z1, &p->z);
     F_MUL(&u2, &q->x, &z1z1);
     F_MUL(&s2, &q->y, &p->z);
     F_MUL(&s2, &s2, &z1z1);
     F_SUB(&h, &u2, &p->x);
     F_SUB(&r, &s2, &p->y);
-    if (F_ISZERO(&h)) {
-        if (F_ISZERO(&r)) {
-            jac_dbl(out, p);
-        } else {
-            jac_set_inf(out);
-        }
-        return;
-    }
+    if (add_degenerate(out, p, &h, &r)) return;
     F_DBL(&r, &r);
     F_SQR(&hh, &h);
     F_DBL(&i, &hh);
@@ -159,15 +163,7 @@ static void jac_madd(JAC *out, const JAC *p, const AFF *q) {
     F_MUL(&j, &h, &i);
     F_MUL(&v, &p->x, &i);
     F x3, y3, z3;
-    F_SQR(&x3, &r);
-    F_SUB(&x3, &x3, &j);
-    F_DBL(&t, &v);
-    F_SUB(&x3, &x3, &t);
-    F_SUB(&t, &v, &x3);
-    F_MUL(&y3, &r, &t);
-    F_MUL(&t, &p->y, &j);
-    F_DBL(&t, &t);
-    F_SUB(&y3, &y3, &t);
+    add_xy(&x3, &y3, &r, &j, &v, &p->y);
     F_ADD(&z3, &p->z, &h);
     F_SQR(&z3, &z3);
     F_SUB(&z3, &z3, &z1z1);
