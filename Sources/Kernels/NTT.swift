@@ -24,6 +24,12 @@ public struct EvaluationDomain: Sendable, Equatable {
     public let omegaInv: Fr
     /// n^-1 (bellperson's `minv`).
     public let sizeInv: Fr
+    /// Twiddle tables kept across transforms of this domain (up to 2^cachedLogSize points;
+    /// larger domains build them per call rather than hold n − 1 elements each way).
+    private let twiddles = TwiddleCache()
+    static let cachedLogSize = 22
+
+    public static func == (a: EvaluationDomain, b: EvaluationDomain) -> Bool { a.logSize == b.logSize }
 
     public var size: Int { 1 << logSize }
 
@@ -102,10 +108,33 @@ public struct EvaluationDomain: Sendable, Equatable {
         try pad(&a)
         var w = omega.raw
         let k = UInt32(logSize), t = UInt32(clamping: max(1, threads))
+        let table = logSize >= 1 && logSize <= Self.cachedLogSize ? twiddles.table(inverse: omega == omegaInv && omega != self.omega,
+                                                                                   logSize: logSize, omega: omega) : nil
         let status = a.withUnsafeMutableBufferPointer { buf in
-            buf.withMemoryRebound(to: ck_fr.self) { p in ck_fr_ntt(p.baseAddress, k, &w, t) }
+            buf.withMemoryRebound(to: ck_fr.self) { p in
+                if let table { return table.withUnsafeBufferPointer { ck_fr_ntt_with_twiddles(p.baseAddress, k, $0.baseAddress, t) } }
+                return ck_fr_ntt(p.baseAddress, k, &w, t)
+            }
         }
         guard status == CK_OK else { throw .outOfMemory(size) }
+    }
+}
+
+/// The forward and inverse twiddle tables of one domain, built on first use.
+final class TwiddleCache: @unchecked Sendable {
+    private let lock = MutexLite()
+    private var forward: [ck_fr]?
+    private var inverse: [ck_fr]?
+
+    func table(inverse inv: Bool, logSize: Int, omega: Fr) -> [ck_fr]? {
+        lock.with {
+            if let t = inv ? inverse : forward { return t }
+            var t = [ck_fr](repeating: ck_fr(), count: (1 << logSize) - 1)
+            var w = omega.raw
+            guard ck_fr_ntt_twiddles(&t, UInt32(logSize), &w) == CK_OK else { return nil }
+            if inv { inverse = t } else { forward = t }
+            return t
+        }
     }
 }
 

@@ -29,7 +29,7 @@ import Kernels
     #expect(throws: PieceSizeError.payloadTooSmall(10)) { try CommPTool.run(path: small) }
     // A sparse file larger than a 64 GiB piece is rejected from its size, unread.
     let huge = d.appendingPathComponent("huge").path
-    FileManager.default.createFile(atPath: huge, contents: nil)
+    _ = FileManager.default.createFile(atPath: huge, contents: nil)
     let h = try FileHandle(forWritingTo: URL(fileURLWithPath: huge))
     try h.truncate(atOffset: 68_182_605_825)
     try h.close()

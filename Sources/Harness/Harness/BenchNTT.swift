@@ -29,7 +29,7 @@ extension BenchRunner {
             let mulNs = runs[0]
             var one = BenchResult(name: "ntt.fft.2^\(k)", group: "snark", unit: "ms", higherIsBetter: false, samples: runs[1],
                                   params: ["n": "\(n)", "threads": "1", "butterflies": "\(n / 2 * k)", "impl": BenchKernels.frImplementation,
-                                           "twiddles": "built per call (n/2 elements)"])
+                                           "twiddles": "kept by the EvaluationDomain up to 2^22 (n - 1 elements each way), built per call above"])
             one.ratio = .init(value: pairedRatio(runs[1], mulNs.map { $0 * butterflies / 1e6 }),
                               against: "(n/2)·log2 n × fr.mul", goal: k == reference ? 1.2 : nil, atLeast: false)
             one.note = String(format: "%.2f ns per butterfly; fr.mul %.2f ns in the same repeats", pairedRatio(runs[1], mulNs.map { _ in butterflies / 1e6 }), median(mulNs))
