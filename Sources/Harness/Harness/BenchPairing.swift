@@ -5,12 +5,7 @@ extension BenchRunner {
     /// Pairing benchmarks (group "snark"), normalized to the Fp multiplication time measured
     /// in the same run: Fp-mul equivalents = pairing time ÷ one Fp mul.
     static func runPairingBench(quick: Bool, repeats: Int, minSec: Double, add: (BenchResult) -> Void, log: (String) -> Void) throws {
-        let chain: UInt64 = 1 << 20
-        var sink: UInt64 = 0
-        let fpNs = measure(repeats: repeats, minSeconds: minSec, units: 1) { sink &+= BenchKernels.fpMulChain(chain) }
-            .map { 1e9 / ($0 * Double(chain)) }
-        let fpMul = median(fpNs)
-        log(String(format: "  (Fp mul for normalization: %.2f ns)", fpMul))
+        let fpMul = fpMulNanoseconds(repeats: repeats, minSec: minSec, log: log)
         let input = BenchKernels.PairingInput()
         var byte: UInt8 = 0
         let cases: [(name: String, goal: Double?, body: () -> Void)] = [
@@ -28,6 +23,6 @@ extension BenchRunner {
                             goal: c.goal, atLeast: false)
             add(r)
         }
-        if byte == 42 || sink == 42 { log("") }
+        if byte == 42 { log("") }
     }
 }
