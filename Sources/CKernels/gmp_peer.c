@@ -19,26 +19,34 @@ static void export_le(uint8_t out[32], const mpz_t z) {
     memcpy(out, buf, count > 32 ? 32 : count);
 }
 
+/* z = (x op y) before the final reduction mod m: op 0 add, 1 sub, 2 mul, 3 square,
+ * 4 neg, 5 inverse, 6 pow (y = exponent), 7 square test (z = 1 when x is 0 or a square). */
+static int field_op(mpz_t z, int op, mpz_t x, const mpz_t y, const mpz_t m) {
+    switch (op) {
+    case 0: mpz_add(z, x, y); return CK_OK;
+    case 1: mpz_sub(z, x, y); return CK_OK;
+    case 2: mpz_mul(z, x, y); return CK_OK;
+    case 3: mpz_mul(z, x, x); return CK_OK;
+    case 4: mpz_neg(z, x); return CK_OK;
+    case 5:
+        mpz_mod(x, x, m);
+        return mpz_sgn(x) == 0 || !mpz_invert(z, x, m) ? CK_E_NOT_INVERTIBLE : CK_OK;
+    case 6: mpz_powm(z, x, y, m); return CK_OK;
+    case 7:
+        mpz_mod(x, x, m);
+        mpz_set_ui(z, mpz_sgn(x) == 0 || mpz_legendre(x, m) == 1 ? 1 : 0);
+        return CK_OK;
+    default: return CK_E_ARG;
+    }
+}
+
 int ck_gmp_fr_op(uint8_t out[32], int op, const uint8_t a[32], const uint8_t b[32]) {
     mpz_t r, x, y, z;
     mpz_inits(r, x, y, z, NULL);
     mpz_set_str(r, fr_modulus_hex, 16);
     import_le(x, a);
     import_le(y, b);
-    int status = CK_OK;
-    switch (op) {
-    case 0: mpz_add(z, x, y); break;
-    case 1: mpz_sub(z, x, y); break;
-    case 2: mpz_mul(z, x, y); break;
-    case 3: mpz_mul(z, x, x); break;
-    case 4: mpz_neg(z, x); break;
-    case 5:
-        mpz_mod(x, x, r);
-        if (mpz_sgn(x) == 0 || !mpz_invert(z, x, r)) status = CK_E_NOT_INVERTIBLE;
-        break;
-    case 6: mpz_powm(z, x, y, r); break;
-    default: status = CK_E_ARG;
-    }
+    int status = field_op(z, op, x, y, r);
     if (status == CK_OK) {
         mpz_mod(z, z, r); /* mpz_mod is non-negative */
         export_le(out, z);
@@ -111,24 +119,7 @@ int ck_gmp_fp_op(uint8_t out[48], int op, const uint8_t a[48], const uint8_t b[4
     mpz_set_str(p, fp_modulus_hex, 16);
     mpz_import(x, 48, 1, 1, 0, 0, a);
     mpz_import(y, 48, 1, 1, 0, 0, b);
-    int status = CK_OK;
-    switch (op) {
-    case 0: mpz_add(z, x, y); break;
-    case 1: mpz_sub(z, x, y); break;
-    case 2: mpz_mul(z, x, y); break;
-    case 3: mpz_mul(z, x, x); break;
-    case 4: mpz_neg(z, x); break;
-    case 5:
-        mpz_mod(x, x, p);
-        if (mpz_sgn(x) == 0 || !mpz_invert(z, x, p)) status = CK_E_NOT_INVERTIBLE;
-        break;
-    case 6: mpz_powm(z, x, y, p); break;
-    case 7:
-        mpz_mod(x, x, p);
-        mpz_set_ui(z, mpz_sgn(x) == 0 || mpz_legendre(x, p) == 1 ? 1 : 0);
-        break;
-    default: status = CK_E_ARG;
-    }
+    int status = field_op(z, op, x, y, p);
     if (status == CK_OK) {
         mpz_mod(z, z, p);
         export_be48(out, z);

@@ -14,6 +14,7 @@ public enum Groth16 {
         case inputNotCanonical(Int)
         case unsatisfied(constraint: Int)
         case circuitMismatch(String)
+        case msm(String)
 
         public var description: String {
             switch self {
@@ -27,6 +28,7 @@ public enum Groth16 {
             case .inputNotCanonical(let i): "public input \(i) is not a canonical field element (>= r)"
             case .unsatisfied(let c): "the assignment does not satisfy constraint \(c)"
             case .circuitMismatch(let why): "the parameters were made for another circuit: \(why)"
+            case .msm(let why): "the public-input sum failed: \(why)"
             }
         }
     }
@@ -174,7 +176,7 @@ public enum Groth16 {
         let domain = try EvaluationDomain(minimumSize: rows.count)
         let n = domain.size
         // Lagrange basis at τ: L_j(τ) = Z(τ)/n · ω^j / (τ − ω^j).
-        let zTau = powTau(t.tau, n) - .one
+        let zTau = t.tau.pow(UInt64(n)) - .one
         var omegaJ = [Fr](repeating: .one, count: n)
         for j in 1..<max(n, 1) { omegaJ[j] = omegaJ[j - 1] * domain.omega }
         guard let invs = Fr.batchInverse(omegaJ.map { t.tau - $0 }) else { throw Error.circuitMismatch("τ is a root of unity of the domain: pick another") }
@@ -206,15 +208,6 @@ public enum Groth16 {
                           h: G1Point.fixedBase(g1, hScalars), l: l, domainLog: domain.logSize, constraints: cs.constraints.count, inputs: nIn)
     }
 
-    static func powTau(_ t: Fr, _ n: Int) -> Fr {
-        var r = Fr.one, b = t, e = n
-        while e > 0 {
-            if e & 1 == 1 { r = r * b }
-            b = b * b
-            e >>= 1
-        }
-        return r
-    }
 
     /// Where a proof's time went (the deadline model of the harness reads these).
     public struct ProveTiming: Sendable {
@@ -249,7 +242,7 @@ public enum Groth16 {
                 if i == 0 { a = v } else if i == 1 { b = v } else { c = v }
             }
             // Z(g·ω^j) = g^n − 1 for every j.
-            guard let zInv = (powTau(EvaluationDomain.generator, domain.size) - .one).inverse() else { throw Error.circuitMismatch("Z vanishes on the coset") }
+            guard let zInv = (EvaluationDomain.generator.pow(UInt64(domain.size)) - .one).inverse() else { throw Error.circuitMismatch("Z vanishes on the coset") }
             h = (0..<domain.size).map { (a[$0] * b[$0] - c[$0]) * zInv }
             try domain.icosetFFT(&h, threads: threads)
             h.removeLast()
@@ -273,8 +266,7 @@ public enum Groth16 {
     /// acc = ic_0 + Σ x_i·ic_{i+1}, after the input count check.
     static func accumulate(_ vk: VerifyingKey, _ inputs: [Fr]) throws(Groth16.Error) -> G1Point {
         guard inputs.count + 1 == vk.ic.count else { throw .inputCount(expected: vk.ic.count - 1, got: inputs.count) }
-        guard let acc = try? G1Point.msm(Array(vk.ic.dropFirst()), inputs, threads: 1) else { return vk.ic[0] }
-        return vk.ic[0] + acc
+        do { return vk.ic[0] + (try G1Point.msm(Array(vk.ic.dropFirst()), inputs, threads: 1)) } catch { throw .msm("\(error)") }
     }
 
     /// e(A, B) == e(α, β)·e(acc, γ)·e(C, δ), as ML(A,B)·ML(acc,−γ)·ML(C,−δ) after one final

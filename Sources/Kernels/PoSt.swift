@@ -145,10 +145,16 @@ public enum PoSt {
     /// Proves one sector at `position` of the proof's sector list: opens its challenged
     /// leaves of tree_r_last, read from the replica (random reads) and the level cache.
     public static func prove(sector s: SealedSector, proof: RegisteredPoStProof, randomness: [UInt8], position: Int) throws -> PoStSectorProof {
+        try checkCanonical(randomness, "randomness")
+        return try prove(sector: s, proof: proof,
+                         leaves: PoStChallenges.leaves(proof: proof, randomness: randomness, sectorNumber: s.number, position: position))
+    }
+
+    /// The files' checks and inclusion proofs of the given leaves.
+    static func prove(sector s: SealedSector, proof: RegisteredPoStProof, leaves: [UInt64]) throws -> PoStSectorProof {
         guard s.sealProof.sectorSize == proof.sectorSize else {
             throw PoStError.sectorSizeMismatch(sector: s.number, seal: s.sealProof.sectorSize, post: proof.sectorSize)
         }
-        try checkCanonical(randomness, "randomness")
         let size = fileSize(s.sealed)
         guard let size else { throw SectorFaultReason.sealedFile("\(s.sealed) is missing") }
         guard size == proof.sectorSize else { throw SectorFaultReason.sealedFile("\(s.sealed) is \(size) bytes, expected \(proof.sectorSize)") }
@@ -157,7 +163,6 @@ public enum PoSt {
         guard h == s.commR else { throw SectorFaultReason.commRMismatch(expected: s.commR.hex, fromPAux: h.hex) }
         let tree: PoseidonTreeFiles
         do { tree = try s.treeRLast() } catch { throw SectorFaultReason.treeRLast("\(error)") }
-        let leaves = PoStChallenges.leaves(proof: proof, randomness: randomness, sectorNumber: s.number, position: position)
         let proofs: [PoseidonMerkleProof]
         do { proofs = try tree.proofs(leaves: leaves, leafFile: s.sealed) } catch { throw SectorFaultReason.treeRLast("\(error)") }
         if let p = proofs.first, p.root != commRLast {
@@ -208,9 +213,9 @@ public enum PoSt {
     /// nil when the sector is provable.
     public static func check(sector s: SealedSector, proof: RegisteredPoStProof, randomness: [UInt8], samples: Int = 1) -> String? {
         do {
-            var p = try prove(sector: s, proof: proof, randomness: randomness, position: 0)
-            p.inclusionProofs = Array(p.inclusionProofs.prefix(max(1, samples)))
-            let leaves = PoStChallenges.leaves(proof: proof, randomness: randomness, sectorNumber: s.number, position: 0)
+            try checkCanonical(randomness, "randomness")
+            let leaves = PoStChallenges.leaves(randomness: randomness, sectorNumber: s.number, firstIndex: 0, count: max(1, samples), nodes: proof.nodes)
+            let p = try prove(sector: s, proof: proof, leaves: leaves)
             let levels = try proof.shape.baseLevels(leafCount: Int(proof.nodes))
             for (ip, leaf) in zip(p.inclusionProofs, leaves) where !ip.verify(root: p.commRLast, shape: proof.shape, baseLevels: levels, leafIndex: leaf) {
                 return SectorFaultReason.proofInvalid("leaf \(leaf)").description
