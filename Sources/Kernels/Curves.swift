@@ -229,23 +229,55 @@ public struct G2Point: Sendable, Equatable {
 
 extension G1Point {
     /// k_i·base for every k (a fixed-base table: setups).
-    public static func fixedBase(_ base: G1Point, _ ks: [Fr]) -> [G1Point] {
+    /// k_i·base for every scalar: byte-window tables, split over `threads` (setup of
+    /// large circuits spends most of its time here).
+    public static func fixedBase(_ base: G1Point, _ ks: [Fr], threads: Int = Parallel.processorCount) -> [G1Point] {
         guard !ks.isEmpty else { return [] }
         var out = [ck_g1](repeating: ck_g1(), count: ks.count)
-        var b = base.raw
+        let b = base.raw
         let bytes = ks.flatMap(\.bytes)
-        if ck_g1_fixed_base_many(&out, &b, bytes, ks.count) != CK_OK { return ks.map { base.multiplied(by: $0) } }
+        let ok = fixedBaseChunks(count: ks.count, threads: threads, out: &out) { dst, first, n in
+            var bb = b
+            return bytes.withUnsafeBufferPointer { ck_g1_fixed_base_many(dst, &bb, $0.baseAddress.map { $0 + 32 * first }, n) }
+        }
+        if !ok { return ks.map { base.multiplied(by: $0) } }
         return out.map { G1Point(raw: $0) }
     }
 }
 
+/// Runs `body(chunk, first, count)` over about `threads` equal slices of `out` at once;
+/// false when any slice failed (out of memory for its tables).
+func fixedBaseChunks<T>(count: Int, threads: Int, out: inout [T],
+                        _ body: (UnsafeMutablePointer<T>, Int, Int) -> Int32) -> Bool {
+    // Below a few thousand points the per-slice window tables cost more than they save.
+    let parts = max(1, min(threads, count / 2048))
+    let per = (count + parts - 1) / parts
+    var codes = [Int32](repeating: CK_OK, count: parts)
+    out.withUnsafeMutableBufferPointer { o in
+        codes.withUnsafeMutableBufferPointer { c in
+            guard let base = o.baseAddress, let cb = c.baseAddress else { return }
+            let dst = UncheckedSendable(base), cs = UncheckedSendable(cb)
+            Parallel.run(parts, threads: parts) { i in
+                let first = i * per, n = min(per, count - first)
+                guard n > 0 else { return }
+                cs.value[i] = body(dst.value + first, first, n)
+            }
+        }
+    }
+    return codes.allSatisfy { $0 == CK_OK }
+}
+
 extension G2Point {
-    public static func fixedBase(_ base: G2Point, _ ks: [Fr]) -> [G2Point] {
+    public static func fixedBase(_ base: G2Point, _ ks: [Fr], threads: Int = Parallel.processorCount) -> [G2Point] {
         guard !ks.isEmpty else { return [] }
         var out = [ck_g2](repeating: ck_g2(), count: ks.count)
-        var b = base.raw
+        let b = base.raw
         let bytes = ks.flatMap(\.bytes)
-        if ck_g2_fixed_base_many(&out, &b, bytes, ks.count) != CK_OK { return ks.map { base.multiplied(by: $0) } }
+        let ok = fixedBaseChunks(count: ks.count, threads: threads, out: &out) { dst, first, n in
+            var bb = b
+            return bytes.withUnsafeBufferPointer { ck_g2_fixed_base_many(dst, &bb, $0.baseAddress.map { $0 + 32 * first }, n) }
+        }
+        if !ok { return ks.map { base.multiplied(by: $0) } }
         return out.map { G2Point(raw: $0) }
     }
 }

@@ -35,6 +35,9 @@ public struct BenchResult: Sendable {
         public var goal: Double?
         /// true: the ratio should be >= goal; false: <= goal.
         public var atLeast = true
+        /// Which way the ratio improves when there is no goal to say so (default: the
+        /// benchmark's own direction). `spbench compare` reads it as `higher_is_better`.
+        public var higherIsBetter: Bool?
         public var meetsGoal: Bool? { goal.map { atLeast ? value >= $0 : value <= $0 } }
     }
 
@@ -52,7 +55,8 @@ public struct BenchResult: Sendable {
                                 "median": round4(median), "min": round4(min), "max": round4(max),
                                 "repeats": samples.count, "samples": samples.map(round4), "params": params]
         if let r = ratio {
-            var ro: [String: Any] = ["value": round4(r.value), "against": r.against]
+            var ro: [String: Any] = ["value": round4(r.value), "against": r.against,
+                                     "higher_is_better": r.goal != nil ? r.atLeast : (r.higherIsBetter ?? higherIsBetter)]
             if let g = r.goal {
                 ro["goal"] = g
                 ro["goal_kind"] = r.atLeast ? "at_least" : "at_most"

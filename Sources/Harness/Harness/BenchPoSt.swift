@@ -35,89 +35,33 @@ extension BenchRunner {
 
         // A pool of 256 sealed sectors.
         let size = quick ? "2KiB" : "8MiB"
-        let proof = try RegisteredSealProof(sectorSize: try RegisteredSealProof.parseSectorSize(size))
         let real = quick ? 256 : 32, total = 256
         let dir = try TemporaryDirectory(prefix: "spbench-bench-post")
         defer { dir.remove() }
-        log("  sealing \(real) \(size) sectors\(real < total ? " (each registered under \(total / real) sector numbers as file copies)" : "")")
-        let prover = SealIDs.proverID(actorID: 1000)
-        var sectors: [SealedSector] = []
-        let clock = ContinuousClock()
-        let sealTime = try clock.measure {
-            for i in 0..<real {
-                let n = UInt64(i + 1)
-                let cache = SectorCache(directory: "\(dir.path)/cache-\(n)")
-                let (r, _) = try Sealer.seal(pieces: [.bytes(randomBytes(Int(proof.sectorSize / 128 * 127), seed: 100 + n))],
-                                             ticket: [UInt8](repeating: UInt8(i & 0x3f), count: 32), sectorNumber: n, proverID: prover, proof: proof,
-                                             unsealed: "\(dir.path)/unsealed-\(n)", sealed: "\(dir.path)/sealed-\(n)", cache: cache,
-                                             parentCacheDirectory: dir.path + "/parents")
-                unlink("\(dir.path)/unsealed-\(n)")
-                for l in 1...proof.layers { unlink(cache.layer(l)) }
-                sectors.append(SealedSector(number: n, sealProof: proof, sealed: "\(dir.path)/sealed-\(n)", cache: cache, commR: r.commitments[0].commR))
-            }
-        }
-        log(String(format: "  sealed in %.1f s", sealTime.seconds))
-        // File copies: WindowPoSt's challenges depend on the sector number, the reads on the files.
-        let fm = FileManager.default
-        for k in real..<total {
-            let src = sectors[k % real], n = UInt64(k + 1)
-            let cache = SectorCache(directory: "\(dir.path)/cache-\(n)")
-            try fm.createDirectory(atPath: cache.directory, withIntermediateDirectories: true)
-            try fm.copyItem(atPath: src.sealed, toPath: "\(dir.path)/sealed-\(n)")
-            for f in try fm.contentsOfDirectory(atPath: src.cache.directory) where f == "p_aux" || f.contains("tree-r-last") {
-                try fm.copyItem(atPath: "\(src.cache.directory)/\(f)", toPath: "\(cache.directory)/\(f)")
-            }
-            sectors.append(SealedSector(number: n, sealProof: proof, sealed: "\(dir.path)/sealed-\(n)", cache: cache, commR: src.commR))
-        }
-        let poolFiles = sectors.flatMap { s in
-            [s.sealed, s.cache.pAux] + ((try? fm.contentsOfDirectory(atPath: s.cache.directory)) ?? []).filter { $0.contains("tree-r-last") }
-                .map { "\(s.cache.directory)/\($0)" }
-        }
+        let pool = try SectorPool(sectorSize: size, real: real, total: total, directory: dir.path, log: log)
+        log(String(format: "  sealed in %.1f s", pool.sealSeconds))
+        let proof = pool.proof, prover = pool.proverID, sectors = pool.sectors
+        let poolFiles = pool.files
         let threads = PoStProof.defaultReadThreads
         let pp = try RegisteredPoStProof(kind: .window, sectorSize: proof.sectorSize)
         let challenges = Double(total * pp.challengeCount)
+        let clock = ContinuousClock()
 
         // This machine's random 4 KiB reads, cold, as many in flight: distinct pages of a
         // file of its own (each page read once, so the page cache cannot answer).
         let reads = quick ? 4096 : 16384
         let probeBytes = quick ? 256 << 20 : 2 << 30
-        let probe = dir.path + "/random-read-probe"
-        do {
-            guard fm.createFile(atPath: probe, contents: nil) else { throw IOError(path: probe, operation: "create", code: errno) }
-            let out = try FileHandle(forWritingTo: URL(fileURLWithPath: probe))
-            let chunk = Data(randomBytes(8 << 20, seed: 77))
-            for _ in 0..<(probeBytes / chunk.count) { out.write(chunk) }
-            try out.close()
-        }
-        let probePages = probeBytes / 4096
-        var rates: [Double] = []
-        var resident: [Double] = []
-        for rep in 0..<3 {
-            resident.append(evict([probe]))
-            let fd = open(probe, O_RDONLY)
-            defer { close(fd) }
-            // A different page permutation per repeat: x -> (a·x + c) mod pages with a odd.
-            let a = UInt64(2 * (rep * 7919 + 104_729) + 1), c = UInt64(rep * 31337)
-            let t = clock.measure {
-                Parallel.io(reads, threads: threads) { i in
-                    let page = (a &* UInt64(i) &+ c) % UInt64(probePages)
-                    var buf = [UInt8](repeating: 0, count: 4096)
-                    _ = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 4096, off_t(page) * 4096) }
-                }
-            }
-            rates.append(Double(reads) / t.seconds / 1e3)
-        }
-        unlink(probe)
+        let (rates, resident) = try RandomReadProbe.run(directory: dir.path, bytes: probeBytes, reads: reads, threads: threads)
         let machine = BenchResult(name: "post.machine.random-read-4KiB", group: "post", unit: "k reads/s", higherIsBetter: true, samples: rates,
                                   params: ["threads": "\(threads)", "reads": "\(reads)", "file_bytes": "\(probeBytes)",
-                                           "page_cache_resident_after_evict": String(format: "%.1f%%", 100 * (resident.max() ?? 0))])
+                                           "page_cache_resident_after_evict": String(format: "%.1f%%", 100 * resident)])
         add(machine)
 
         // WindowPoSt vanilla proofs: cold (page cache evicted) and warm.
         var cold: [Double] = [], warm: [Double] = []
         var last: PoStProof?
         for _ in 0..<3 {
-            _ = evict(poolFiles)
+            _ = SectorPool.evict(poolFiles)
             let t = try clock.measure { last = try PoStProof.proveWindow(sectors: sectors, postProof: pp, randomness: rnd, proverID: prover, threads: threads) }
             cold.append(challenges / t.seconds / 1e3)
         }
@@ -166,7 +110,8 @@ extension BenchRunner {
         var v = BenchResult(name: "post.window.verify", group: "post", unit: "k sector proofs/s", higherIsBetter: true, samples: vs,
                             params: ["hashes_per_proof": "\(pp.challengeCount * levels) H8 + 1 H2", "sector_size": size,
                                      "poseidon_h8_us": String(format: "%.2f", median(t8) * 1e6), "poseidon_h2_us": String(format: "%.2f", median(t2) * 1e6)])
-        v.ratio = .init(value: (1 / (v.median * 1e3)) / hashSeconds, against: "time per proof ÷ (its Poseidon hashes × Poseidon time)")
+        v.ratio = .init(value: (1 / (v.median * 1e3)) / hashSeconds, against: "time per proof ÷ (its Poseidon hashes × Poseidon time)",
+                        higherIsBetter: false)
         add(v)
 
         // Commit 1 of one real sector (the layers were removed from the pool; seal one more).
@@ -185,26 +130,4 @@ extension BenchRunner {
         add(BenchResult(name: "porep.commit1.verify", group: "post", unit: "ms", higherIsBetter: false, samples: cv, params: ["sector_size": size]))
     }
 
-    /// fsync + POSIX_FADV_DONTNEED on every file; returns the largest fraction of a sealed
-    /// file still resident afterwards (mincore), so the report says how cold "cold" was.
-    static func evict(_ files: [String]) -> Double {
-        var worst = 0.0
-        for f in files {
-            let fd = open(f, O_RDONLY)
-            guard fd >= 0 else { continue }
-            fsync(fd)
-            _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_DONTNEED))
-            var st = stat()
-            if fstat(fd, &st) == 0, st.st_size > 0, let m = mmap(nil, Int(st.st_size), PROT_READ, MAP_SHARED, fd, 0), m != MAP_FAILED {
-                let pages = (Int(st.st_size) + 4095) / 4096
-                var vec = [UInt8](repeating: 0, count: pages)
-                if mincore(m, Int(st.st_size), &vec) == 0 {
-                    worst = Swift.max(worst, Double(vec.filter { $0 & 1 == 1 }.count) / Double(pages))
-                }
-                munmap(m, Int(st.st_size))
-            }
-            close(fd)
-        }
-        return worst
-    }
 }

@@ -66,6 +66,11 @@ public struct VerifyReport: Sendable {
         ]
     }
 
+    /// "32 files, 820 pass, 0 fail, …".
+    public var summaryLine: String {
+        "\(files.count) files, " + Verdict.allCases.map { "\(count($0)) \($0.rawValue)" }.joined(separator: ", ")
+    }
+
     /// One line per file and a summary.
     public var text: String {
         var lines: [String] = []
@@ -92,8 +97,7 @@ public struct VerifyReport: Sendable {
                 lines.append("         skipped \(skipped.count) cases over the budget (e.g. \(first.name): \(first.detail ?? ""))")
             }
         }
-        let s = Verdict.allCases.map { "\(count($0)) \($0.rawValue)" }.joined(separator: ", ")
-        lines.append("summary: \(files.count) files, \(s)")
+        lines.append("summary: \(summaryLine)")
         return lines.joined(separator: "\n")
     }
 }

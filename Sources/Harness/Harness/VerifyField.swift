@@ -194,8 +194,8 @@ extension CaseContext {
 struct TemporaryDirectory {
     let path: String
 
-    init(prefix: String) throws {
-        let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+    init(prefix: String, base: String? = nil) throws {
+        let base = base ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
         var template = Array("\(base)/\(prefix)-XXXXXX".utf8CString)
         guard let p = template.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap { mkdtemp($0) } }) else {
             throw IOError(path: base, operation: "create a temporary directory", code: errno)

@@ -7,7 +7,7 @@ struct SPBench: ParsableCommand {
         commandName: "spbench",
         abstract: "Filecoin storage-provider benchmark and known-vector checker.",
         discussion: """
-            With no subcommand, spbench runs the main job: it verifies the project's Fixtures/ against their known vectors and runs the quick kernel benchmarks, then prints a summary. Exit status: 0 all good, 1 a check failed, 2 bad input.
+            With no subcommand, spbench runs the main job (about 5 minutes on 2 cores, release build): it verifies the project's Fixtures/ against their known vectors, runs the quick benchmarks, gives the WinningPoSt and WindowPoSt deadline verdicts for 32 GiB sectors and the sealing throughput, writes results/<host>-<time>.json and an HTML report beside it, and prints a summary with both paths. Progress goes to standard error. Exit status: 0 every known vector passes, 1 a vector failed, 2 bad input (a deadline FAIL is a verdict about the hardware, reported, not an error).
 
             Examples:
               spbench verify                     # every fixture in Fixtures/
@@ -17,11 +17,40 @@ struct SPBench: ParsableCommand {
               spbench seal --sector-size 2KiB --dir s --sectors 4 && spbench prove window --sectors s
               spbench verify-proof s/window-post.proof --sectors s
               spbench bench --quick --json --out results/
+              spbench deadlines                  # PASS/MARGINAL/FAIL against the PoSt deadlines
+              spbench size --cores 32 --ram 512GiB
+              spbench compare results/baseline.json results/bench-….json --threshold 5%
+              spbench report results/ --out report.html
             """,
-        subcommands: [Verify.self, CommP.self, Seal.self, Prove.self, VerifyProof.self, Check.self, Bench.self])
+        subcommands: [MainCommand.self, Verify.self, CommP.self, Seal.self, Prove.self, VerifyProof.self, Check.self, Bench.self, DeadlinesCommand.self, SizeCommand.self, CompareCommand.self, ReportCommand.self],
+        defaultSubcommand: MainCommand.self)
+
+}
+
+struct MainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "main",
+        abstract: "The main job (what `spbench` with no arguments runs): known vectors, quick benchmarks, deadline verdicts, sizing, result file and report.",
+        discussion: """
+            Phases, each shown with a progress line on standard error: verify Fixtures/; the quick benchmarks of every group; the WinningPoSt and WindowPoSt verdicts for 32 GiB (see `spbench deadlines --help`); the sealing throughput (see `spbench size --help`); then results/<host>-<time>.json (schema spbench-run/1) and the HTML report beside it (<host>-<time>.html, with earlier result files in the directory as history). About 5 minutes on 2 cores; needs a release build.
+
+              swift build -c release && .build/release/spbench
+              .build/release/spbench --json > run.json
+              .build/release/spbench --no-deadlines     # vectors and benchmarks only
+
+            Exit status: 0 every known vector passes, 1 a vector failed, 2 bad input. A deadline FAIL is a verdict on the hardware, printed, not an error.
+            """)
+
+    @Flag(help: "Print the run's JSON (the result file's content) on stdout instead of the text summary.") var json = false
+    @Option(help: "Directory for the result file and the report (default: the package's results/).") var out: String?
+    @Flag(help: "Skip the deadline verdicts (and so the sizing), for a faster check.") var noDeadlines = false
 
     func run() throws {
-        let code = MainJob.run(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        var o = MainJob.Options()
+        o.json = json
+        o.outDirectory = out
+        o.deadlines = !noDeadlines
+        let code = MainJob.run(o)
         if code != 0 { throw ExitCode(code) }
     }
 }
@@ -266,5 +295,100 @@ struct Check: ParsableCommand {
 
     func run() throws {
         try runTool("check", json: json) { try CheckTool.run(sectorDirs: sectors, randomness: randomness, samples: max(1, samples)) }
+    }
+}
+
+struct DeadlinesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deadlines",
+        abstract: "Will this host make the WinningPoSt (~30 s) and WindowPoSt (30 min) deadlines? Verdicts with margins and error bands.",
+        discussion: """
+            WinningPoSt: its SNARK (370,590 constraints for 32 GiB, 391,314 for 64 GiB, domain 2^19) runs here at full size on a synthetic circuit of the same constraint count, inputs and domain (Filecoin's 100+ GB parameters are not needed: a setup is made here, insecure, for timing only; the proof is verified). Its vanilla part (66 challenges) is timed on sealed 8 MiB sectors, which rebuild the same 73 Poseidon hashes per challenge, and scaled by the hash count. Budget: BlockDelaySecs 30 − PropagationDelaySecs 10 = 20 s; Lotus warns past 30 s.
+
+            WindowPoSt: one partition (2349 sectors × 10 challenges for 32 GiB, 2300 for 64 GiB; 125,279,217 / 129,887,900 constraints, domain 2^27) does not fit in a workstation's memory, so it is predicted: a cost model of witness synthesis per constraint, 7 NTTs (n·log n) and Pippenger MSMs (window cost), calibrated on synthetic circuits of 2^14..2^18 run here and validated on the WinningPoSt circuit (the largest that runs): the model's error there is printed next to every prediction and widens the band as √(octaves extrapolated). Vanilla: 23,490 challenges at the measured per-challenge cost, never faster than the storage's random reads (probed in --storage). Memory: the proving key plus the prover's vectors against this host's RAM. Budget: one 30-minute challenge window per deadline.
+
+            Verdicts: PASS (the whole error band within the budget), MARGINAL (within the hard limit but the band crosses the budget), FAIL (over the hard limit, or it does not fit in memory). Takes about 3 minutes on 2 cores.
+
+              spbench deadlines
+              spbench deadlines --sector-size 64GiB --json
+              spbench deadlines --storage /mnt/sealed --out results/
+
+            Exit status: 0 every verdict PASS or MARGINAL, 1 a FAIL, 2 bad input.
+            """)
+
+    @Option(name: .customLong("sector-size"), help: "32GiB or 64GiB (repeat for both; default 32GiB).") var sectorSizes: [String] = []
+    @Option(help: "Directory on the storage that holds (or will hold) sealed sectors: its random reads are probed (default $TMPDIR or /var/tmp).") var storage: String?
+    @Option(help: "Calibration sizes, log2 of the domain, comma-separated (default 14,15,16,17,18).") var calibrate: String?
+    @Option(help: "Directory to write deadlines-<sector size>-<time>.json into.") var out: String?
+    @Flag(help: "Print JSON (one object per sector size, in an array).") var json = false
+
+    func run() throws {
+        var o = DeadlinesTool.Options()
+        if !sectorSizes.isEmpty { o.sectorSizes = sectorSizes }
+        o.storage = storage
+        do {
+            _ = try DeadlinesTool.parseSizes(o.sectorSizes)
+            if let calibrate {
+                let ks = calibrate.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+                guard !ks.isEmpty, ks.allSatisfy({ $0 != nil }) else { throw DeadlinesError.failed("--calibrate takes comma-separated integers, e.g. 14,16,18") }
+                o.calibrationLogs = ks.compactMap { $0 }
+            }
+            let r = try DeadlinesTool.run(o, log: stderrLog(""))
+            if let out {
+                for obj in r.objects {
+                    let path = try ResultWriter.write(obj, directory: out, stem: "deadlines-\(obj["sector_size"] as? String ?? "x")")
+                    FileHandle.standardError.write(Data("wrote \(path)\n".utf8))
+                }
+            }
+            print(json ? jsonString(r.objects) : r.text)
+            if r.exitCode != 0 { throw ExitCode(r.exitCode) }
+        } catch let e as DeadlinesError {
+            FileHandle.standardError.write(Data("spbench deadlines: \(e)\n".utf8))
+            throw ExitCode(2)
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            FileHandle.standardError.write(Data("spbench deadlines: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+struct SizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "size",
+        abstract: "Sectors per day this host can seal (32/64 GiB), and which resource binds first.",
+        discussion: """
+            From rates measured on this host: PC1 from SDR labels/s per core (1, 2 or 4 sectors interleaved per thread; the best mode is used), PC2 from the Poseidon rates (arity 11 columns, two 8-ary trees) corrected by the efficiency of the 8 MiB PC2 measured here, C2 from the Groth16 cost model of `spbench deadlines` (10 partitions of 130,278,869 constraints). The cores are shared by all three; RAM bounds the PC1 sectors at once (two layers each plus the shared parent cache) and whether C2's key fits.
+
+            Inputs come from result files when given (a run file of the main job, a bench file with the sdr and poseidon groups, a deadlines file); whatever is missing is measured now (about a minute).
+
+              spbench size
+              spbench size --from results/spbench-host-20261202.json
+              spbench size --cores 64 --ram 512GiB      # what if: per-core rates of this host
+
+            Exit status: 0, or 2 on bad input.
+            """)
+
+    @Option(name: .customLong("from"), parsing: .upToNextOption, help: "Result files to take measured rates from.") var from: [String] = []
+    @Option(help: "What if: this many cores (the per-core rates measured here are assumed).") var cores: Int?
+    @Option(help: "What if: this much RAM, e.g. 256GiB.") var ram: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        do {
+            var o = SizeTool.Options()
+            if let cores {
+                guard cores > 0 && cores <= 4096 else { throw BenchError.failed("--cores must be 1...4096") }
+                o.cores = cores
+            }
+            if let ram { o.ramBytes = try SizeTool.parseRAM(ram) }
+            let inputs = try SizeTool.gather(from: from, log: stderrLog(""))
+            let r = SizeTool.model(inputs, options: o)
+            print(json ? jsonString(r.json) : r.text)
+        } catch {
+            FileHandle.standardError.write(Data("spbench size: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
     }
 }
