@@ -64,15 +64,21 @@ public struct RegisteredSealProof: Sendable, Hashable, CustomStringConvertible {
 public enum SealIDs {
     /// prover_id: the unsigned LEB128 of the miner actor id, zero-padded to 32 bytes.
     public static func proverID(actorID: UInt64) -> [UInt8] {
+        let out = leb128(actorID)
+        return out + [UInt8](repeating: 0, count: 32 - out.count)
+    }
+
+    /// Unsigned LEB128 (the payload of an ID address).
+    public static func leb128(_ value: UInt64) -> [UInt8] {
         var out: [UInt8] = []
-        var v = actorID
+        var v = value
         repeat {
             var b = UInt8(v & 0x7f)
             v >>= 7
             if v != 0 { b |= 0x80 }
             out.append(b)
         } while v != 0
-        return out + [UInt8](repeating: 0, count: 32 - out.count)
+        return out
     }
 
     /// replica_id = trunc254(SHA256(prover_id || BE64(sector) || ticket || comm_d || porep_id)).

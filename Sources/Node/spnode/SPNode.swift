@@ -1,0 +1,277 @@
+import ArgumentParser
+import Foundation
+import NodeKit
+
+@main
+struct SPNode: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spnode",
+        abstract: "A Filecoin storage-provider node in the Lotus mould: daemon (devnet chain), miner, workers.",
+        discussion: """
+            Each long-running process keeps its state in a repo directory: --repo, or $SPNODE_PATH (daemon), $SPNODE_MINER_PATH (miner), $SPNODE_WORKER_PATH (worker); defaults ~/.spnode, ~/.spnode-miner, ~/.spnode-worker.
+
+              spnode daemon run --devnet --block-time 2 &          # a local chain, API on 127.0.0.1
+              spnode daemon miner create --sector-size 2KiB        # a miner actor (t01000)
+              spnode daemon chain head
+              spnode daemon state proving-deadline t01000
+              spnode daemon auth create-token --perm write
+              spnode miner storage attach --init --seal /srv/seal0
+              spnode miner storage list
+
+            Exit status: 0 done, 1 the API answered with an error, 2 bad input or the API cannot be reached.
+            """,
+        subcommands: [Daemon.self, Miner.self])
+}
+
+/// The repo directory of a role: the flag, else the environment, else the default.
+func repoPath(_ flag: String?, env: String, defaultName: String) -> String {
+    if let flag { return flag }
+    if let e = ProcessInfo.processInfo.environment[env], !e.isEmpty { return e }
+    return (ProcessInfo.processInfo.environment["HOME"] ?? ".") + "/" + defaultName
+}
+
+func fail(_ prefix: String, _ error: Error) -> ExitCode {
+    FileHandle.standardError.write(Data("\(prefix): \(error)\n".utf8))
+    return ExitCode(2)
+}
+
+struct RepoOption: ParsableArguments {
+    @Option(help: "The miner's repo directory (default $SPNODE_MINER_PATH or ~/.spnode-miner).") var repo: String?
+    var path: String { repoPath(repo, env: "SPNODE_MINER_PATH", defaultName: ".spnode-miner") }
+}
+
+struct Miner: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The miner: storage, the sealing pipeline, proving.",
+        subcommands: [Storage.self])
+
+    struct Storage: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Manage the miner's storage paths (like lotus-miner storage).",
+            subcommands: [Attach.self, List.self])
+
+        struct Attach: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Attach a storage path (--init writes its sectorstore.json).",
+                discussion: """
+                    With --init the path must not be initialized yet and needs --seal (scratch space for sealing) and/or --store (long-term sector storage). Without --init the path must already hold a sectorstore.json (moved or shared storage). The path is added to <repo>/storage.json.
+
+                      spnode miner storage attach --init --seal /srv/seal0
+                      spnode miner storage attach --init --store --max-storage 2TiB --groups store-a /srv/store0
+                    """)
+            @OptionGroup var repo: RepoOption
+            @Flag(help: "Initialize the path (write sectorstore.json).") var `init` = false
+            @Flag(help: "The path may hold sealing scratch data.") var seal = false
+            @Flag(help: "The path may hold finalized sectors.") var store = false
+            @Option(help: "Allocation weight (higher is preferred).") var weight: UInt64 = 10
+            @Option(help: "Soft cap on sector data, e.g. 2TiB (0 = none).") var maxStorage: String?
+            @Option(help: "Comma-separated groups this path belongs to.") var groups: String?
+            @Option(help: "Comma-separated groups data may move to from here.") var allowTo: String?
+            @Argument(help: "The path.") var path: String
+
+            func run() throws {
+                do {
+                    try FileManager.default.createDirectory(atPath: repo.path, withIntermediateDirectories: true)
+                    var o = LocalStorage.Attach()
+                    o.initialize = `init`
+                    o.seal = seal
+                    o.store = store
+                    o.weight = weight
+                    if let maxStorage { o.maxStorage = try parseByteSize(maxStorage) }
+                    o.groups = groups.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
+                    o.allowTo = allowTo.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
+                    let m = try LocalStorage(repo: repo.path).attach(path, o)
+                    print("attached \(path) (ID \(m.id))")
+                } catch {
+                    throw fail("spnode miner storage attach", error)
+                }
+            }
+        }
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List storage paths with usage bars, sector counts, weight and use (lotus-miner storage list).")
+            @OptionGroup var repo: RepoOption
+
+            func run() throws {
+                do { print(try LocalStorage(repo: repo.path).listText(), terminator: "") } catch { throw fail("spnode miner storage list", error) }
+            }
+        }
+    }
+}
+
+
+
+struct DaemonRepo: ParsableArguments {
+    @Option(help: "The daemon's repo directory (default $SPNODE_PATH or ~/.spnode).") var repo: String?
+    var path: String { repoPath(repo, env: "SPNODE_PATH", defaultName: ".spnode") }
+
+    /// A client of the running daemon: $FULLNODE_API_INFO, else the repo's api and token files.
+    func client() throws -> RPCClient {
+        if let env = ProcessInfo.processInfo.environment["FULLNODE_API_INFO"], let info = APIInfo.parseList(env).first {
+            return RPCClient(url: try info.url(version: "v1"), token: info.token)
+        }
+        let r = try NodeRepo(path: path)
+        let info = try r.readAPIInfo()
+        return RPCClient(url: try info.url(version: "v1"), token: info.token ?? (try? r.adminToken()))
+    }
+}
+
+/// Calls a method and prints the result as JSON; API errors exit 1, transport errors 2.
+func callAndPrint(_ repo: DaemonRepo, _ method: String, _ params: [NodeJSON], name: String) throws {
+    let c: RPCClient
+    do { c = try repo.client() } catch { throw fail(name, error) }
+    defer { Task { await c.shutdown() } }
+    do {
+        let r = try c.callSync(method, params)
+        let d = (try? JSONSerialization.data(withJSONObject: r.foundation, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])) ?? r.encoded()
+        print(String(decoding: d, as: UTF8.self))
+    } catch {
+        FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
+        if case .rpc = error { throw ExitCode(1) }
+        throw ExitCode(2)
+    }
+}
+
+struct Daemon: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The daemon: a devnet chain (epochs, randomness, miners, deadlines, proof verification) behind Lotus' JSON-RPC API.",
+        subcommands: [Run.self, Auth.self, Chain.self, State.self, MinerCmd.self, RPCLoadCmd.self])
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the devnet daemon (state in <repo>/chain.sqlite; API address in <repo>/api, admin token in <repo>/token).",
+            discussion: """
+                A single-node local chain: one tipset per epoch of --block-time seconds (mainnet's epoch counts for deadlines, with --challenge-window to shorten them as Lotus' devnets do), deterministic ticket and beacon randomness, miners created with `spnode daemon miner create`, PreCommit/ProveCommit/WindowPoSt messages verified with the vanilla verifiers, faults recorded as the chain would. Listens on 127.0.0.1 (JSON-RPC 2.0 at /rpc/v0 and /rpc/v1, JWT bearer tokens). Stop it with SIGINT or SIGTERM; restarting with the same --repo resumes the chain.
+
+                  spnode daemon run --devnet --block-time 2 --challenge-window 10 --precommit-delay 5
+                """)
+        @OptionGroup var repo: DaemonRepo
+        @Flag(help: "Run a local devnet (the only network spnode runs).") var devnet = false
+        @Option(help: "Seconds per epoch (mainnet 30).") var blockTime = 30.0
+        @Option(help: "Epochs per deadline (mainnet 60); the proving period is 48 of them.") var challengeWindow = 60
+        @Option(help: "PreCommitChallengeDelay in epochs (mainnet 150).") var precommitDelay = 150
+        @Option(help: "TCP port on 127.0.0.1 (0: any free port, written to <repo>/api).") var port = 0
+
+        func run() async throws {
+            guard devnet else { throw fail("spnode daemon run", ValidationError("only --devnet is supported: spnode runs a local chain, not mainnet")) }
+            do {
+                var o = DaemonNode.Options()
+                o.blockTime = blockTime
+                o.challengeWindow = challengeWindow
+                o.preCommitChallengeDelay = precommitDelay
+                o.port = port
+                let node = try DaemonNode(repoPath: repo.path, options: o)
+                try await node.run()
+            } catch {
+                throw fail("spnode daemon run", error)
+            }
+        }
+    }
+
+    struct Auth: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "API tokens.", subcommands: [CreateToken.self, APIInfoCmd.self])
+
+        struct CreateToken: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "create-token",
+                abstract: "Print a new token with the permissions up to --perm (read, write, sign, admin), signed with the repo's secret.")
+            @OptionGroup var repo: DaemonRepo
+            @Option(help: "read, write, sign or admin.") var perm: String
+
+            func run() throws {
+                guard let p = Permission(rawValue: perm) else { throw fail("spnode daemon auth create-token", ValidationError("--perm must be read, write, sign or admin")) }
+                do { print(JWT.sign(allow: Permission.upTo(p), secret: try NodeRepo(path: repo.path).secret())) } catch { throw fail("spnode daemon auth create-token", error) }
+            }
+        }
+
+        struct APIInfoCmd: ParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "api-info", abstract: "Print FULLNODE_API_INFO=TOKEN:MULTIADDR for clients.")
+            @OptionGroup var repo: DaemonRepo
+            @Option(help: "read, write, sign or admin.") var perm = "admin"
+
+            func run() throws {
+                guard let p = Permission(rawValue: perm) else { throw fail("spnode daemon auth api-info", ValidationError("--perm must be read, write, sign or admin")) }
+                do {
+                    let r = try NodeRepo(path: repo.path)
+                    let info = try r.readAPIInfo()
+                    print("FULLNODE_API_INFO=\(JWT.sign(allow: Permission.upTo(p), secret: try r.secret())):\(info.address)")
+                } catch { throw fail("spnode daemon auth api-info", error) }
+            }
+        }
+    }
+
+    struct Chain: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Chain queries.", subcommands: [Head.self])
+        struct Head: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Print the head tipset (Filecoin.ChainHead).")
+            @OptionGroup var repo: DaemonRepo
+            func run() throws { try callAndPrint(repo, "Filecoin.ChainHead", [], name: "spnode daemon chain head") }
+        }
+    }
+
+    struct State: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Miner state queries.", subcommands: [ProvingDeadline.self, MinerInfo.self])
+        struct ProvingDeadline: ParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "proving-deadline", abstract: "The miner's current deadline (Filecoin.StateMinerProvingDeadline).")
+            @OptionGroup var repo: DaemonRepo
+            @Argument(help: "Miner address, e.g. t01000.") var miner: String
+            func run() throws { try callAndPrint(repo, "Filecoin.StateMinerProvingDeadline", [.string(miner), .null], name: "spnode daemon state proving-deadline") }
+        }
+        struct MinerInfo: ParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "miner-info", abstract: "Filecoin.StateMinerInfo.")
+            @OptionGroup var repo: DaemonRepo
+            @Argument(help: "Miner address, e.g. t01000.") var miner: String
+            func run() throws { try callAndPrint(repo, "Filecoin.StateMinerInfo", [.string(miner), .null], name: "spnode daemon state miner-info") }
+        }
+    }
+
+    struct MinerCmd: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "miner", abstract: "Devnet miner actors.", subcommands: [Create.self])
+        struct Create: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create a miner actor on the devnet (admin token).")
+            @OptionGroup var repo: DaemonRepo
+            @Option(help: "2KiB, 8MiB, 512MiB, 32GiB or 64GiB.") var sectorSize: String
+            func run() throws {
+                let bytes: UInt64
+                do { bytes = try parseByteSize(sectorSize) } catch { throw fail("spnode daemon miner create", error) }
+                try callAndPrint(repo, "Spnode.CreateMiner", [.number(Double(bytes))], name: "spnode daemon miner create")
+            }
+        }
+    }
+}
+
+struct RPCLoadCmd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rpc-load",
+        abstract: "A bounded loopback load test of the running daemon's API: requests/s and latency percentiles.",
+        discussion: """
+              spnode daemon rpc-load --method Filecoin.ChainHead --concurrency 32 --seconds 3
+            """)
+    @OptionGroup var repo: DaemonRepo
+    @Option(help: "A read method without params.") var method = "Filecoin.ChainHead"
+    @Option(help: "Concurrent clients (1...1024).") var concurrency = 32
+    @Option(help: "Duration in seconds (0.1...600).") var seconds = 3.0
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        guard (1...1024).contains(concurrency), (0.1...600).contains(seconds) else {
+            throw fail("spnode daemon rpc-load", ValidationError("--concurrency must be 1...1024 and --seconds 0.1...600"))
+        }
+        let r: NodeRepo, info: APIInfo
+        do {
+            r = try NodeRepo(path: repo.path)
+            info = try r.readAPIInfo()
+        } catch { throw fail("spnode daemon rpc-load", error) }
+        let url: String
+        do { url = try info.url(version: "v1") } catch { throw fail("spnode daemon rpc-load", error) }
+        let res = await RPCLoad.run(url: url, token: info.token ?? (try? r.adminToken()), method: method, params: [],
+                                    concurrency: concurrency, duration: .milliseconds(Int(seconds * 1000)))
+        if json {
+            print("{\"method\": \"\(method)\", \"concurrency\": \(concurrency), \"seconds\": \(seconds), \"requests\": \(res.requests), \"requests_per_s\": \(Int(res.perSecond)), \"p50_ms\": \(res.p50), \"p99_ms\": \(res.p99), \"errors\": \(res.errors)}")
+        } else {
+            print(String(format: "%@ × %d clients for %.1f s: %d requests, %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors",
+                         method, concurrency, seconds, res.requests, res.perSecond, res.p50, res.p99, res.errors))
+        }
+        if res.errors > 0 || res.requests == 0 { throw ExitCode(1) }
+    }
+}
