@@ -117,15 +117,17 @@ struct DaemonRepo: ParsableArguments {
 }
 
 /// Calls a method and prints the result as JSON; API errors exit 1, transport errors 2.
-func callAndPrint(_ repo: DaemonRepo, _ method: String, _ params: [NodeJSON], name: String) throws {
+func callAndPrint(_ repo: DaemonRepo, _ method: String, _ params: [NodeJSON], name: String) async throws {
     let c: RPCClient
     do { c = try repo.client() } catch { throw fail(name, error) }
-    defer { Task { await c.shutdown() } }
-    do {
-        let r = try c.callSync(method, params)
+    let result: Result<NodeJSON, RPCClientError>
+    do { result = .success(try await c.call(method, params)) } catch { result = .failure(error) }
+    await c.shutdown()
+    switch result {
+    case .success(let r):
         let d = (try? JSONSerialization.data(withJSONObject: r.foundation, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])) ?? r.encoded()
         print(String(decoding: d, as: UTF8.self))
-    } catch {
+    case .failure(let error):
         FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
         if case .rpc = error { throw ExitCode(1) }
         throw ExitCode(2)
@@ -200,41 +202,41 @@ struct Daemon: AsyncParsableCommand {
         }
     }
 
-    struct Chain: ParsableCommand {
+    struct Chain: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Chain queries.", subcommands: [Head.self])
-        struct Head: ParsableCommand {
+        struct Head: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Print the head tipset (Filecoin.ChainHead).")
             @OptionGroup var repo: DaemonRepo
-            func run() throws { try callAndPrint(repo, "Filecoin.ChainHead", [], name: "spnode daemon chain head") }
+            func run() async throws { try await callAndPrint(repo, "Filecoin.ChainHead", [], name: "spnode daemon chain head") }
         }
     }
 
-    struct State: ParsableCommand {
+    struct State: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Miner state queries.", subcommands: [ProvingDeadline.self, MinerInfo.self])
-        struct ProvingDeadline: ParsableCommand {
+        struct ProvingDeadline: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "proving-deadline", abstract: "The miner's current deadline (Filecoin.StateMinerProvingDeadline).")
             @OptionGroup var repo: DaemonRepo
             @Argument(help: "Miner address, e.g. t01000.") var miner: String
-            func run() throws { try callAndPrint(repo, "Filecoin.StateMinerProvingDeadline", [.string(miner), .null], name: "spnode daemon state proving-deadline") }
+            func run() async throws { try await callAndPrint(repo, "Filecoin.StateMinerProvingDeadline", [.string(miner), .null], name: "spnode daemon state proving-deadline") }
         }
-        struct MinerInfo: ParsableCommand {
+        struct MinerInfo: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "miner-info", abstract: "Filecoin.StateMinerInfo.")
             @OptionGroup var repo: DaemonRepo
             @Argument(help: "Miner address, e.g. t01000.") var miner: String
-            func run() throws { try callAndPrint(repo, "Filecoin.StateMinerInfo", [.string(miner), .null], name: "spnode daemon state miner-info") }
+            func run() async throws { try await callAndPrint(repo, "Filecoin.StateMinerInfo", [.string(miner), .null], name: "spnode daemon state miner-info") }
         }
     }
 
-    struct MinerCmd: ParsableCommand {
+    struct MinerCmd: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "miner", abstract: "Devnet miner actors.", subcommands: [Create.self])
-        struct Create: ParsableCommand {
+        struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Create a miner actor on the devnet (admin token).")
             @OptionGroup var repo: DaemonRepo
             @Option(help: "2KiB, 8MiB, 512MiB, 32GiB or 64GiB.") var sectorSize: String
-            func run() throws {
+            func run() async throws {
                 let bytes: UInt64
                 do { bytes = try parseByteSize(sectorSize) } catch { throw fail("spnode daemon miner create", error) }
-                try callAndPrint(repo, "Spnode.CreateMiner", [.number(Double(bytes))], name: "spnode daemon miner create")
+                try await callAndPrint(repo, "Spnode.CreateMiner", [.number(Double(bytes))], name: "spnode daemon miner create")
             }
         }
     }
