@@ -158,11 +158,10 @@ public enum ProverMemory {
     /// bellperson's affine form (G1 96 bytes, G2 192 bytes; A and B counted dense, an upper
     /// bound on B), the witness and the three evaluation vectors a, b, c of the domain.
     public static func floorBytes(_ s: CircuitShape) -> Double {
-        let g1 = Double(2 * s.variables + s.aux + s.domain - 1) * 96
-        let g2 = Double(s.variables) * 192
-        return g1 + g2 + Double(s.variables) * 32 + 3 * Double(s.domain) * 32
+        keyBytes(s) + Double(s.variables) * 32 + 3 * Double(s.domain) * 32
     }
 
+    /// The proving key alone: A, B1 (all variables), L (aux), H (N − 1) in G1, B2 in G2.
     public static func keyBytes(_ s: CircuitShape) -> Double {
         Double(2 * s.variables + s.aux + s.domain - 1) * 96 + Double(s.variables) * 192
     }

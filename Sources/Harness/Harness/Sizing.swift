@@ -19,7 +19,6 @@ public enum SizeTool {
         public var poseidonH8: Double
         public var poseidonH11: Double
         public var pc2Measured8MiB: Double        // seconds, on hostCores
-        public var pc1Measured8MiB: Double?
         public var sealPeakRSS8MiB: Double?       // bytes
         public var hostCores: Int
         public var hostRAM: Double
@@ -35,7 +34,6 @@ public enum SizeTool {
             poseidonH8 = try med("poseidon.arity8") * 1e-6
             poseidonH11 = try med("poseidon.arity11") * 1e-6
             pc2Measured8MiB = try med("sdr.pc2.8MiB")
-            pc1Measured8MiB = try? med("sdr.pc1.8MiB")
             sealPeakRSS8MiB = (try? med("sdr.seal.8MiB.peak-rss")).map { $0 * 1048576 }
             self.hostCores = hostCores
             self.hostRAM = hostRAM
