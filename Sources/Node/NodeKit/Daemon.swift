@@ -58,6 +58,14 @@ public final class DaemonNode: Sendable {
         return [UInt8](d)
     }
 
+    static func numbers(_ p: [NodeJSON], _ i: Int) throws -> [UInt64] {
+        guard i < p.count, let a = p[i].array else { throw RPCError.invalidParams("param \(i) must be an array of sector numbers") }
+        return try a.map {
+            guard let d = $0.double, d >= 0, d == d.rounded() else { throw RPCError.invalidParams("param \(i) must hold sector numbers") }
+            return UInt64(d)
+        }
+    }
+
     static func json(_ any: Any) throws -> NodeJSON {
         do { return try NodeJSON(any: any) } catch { throw RPCError.failure(code: 1, message: "\(error)") }
     }
@@ -153,6 +161,29 @@ public final class DaemonNode: Sendable {
                                                  chainCommitEpoch: try Self.int(p, 4, "the chain commit epoch"))
             return try Self.json(["Message": out.message.json, "ProvenPartitions": out.provenPartitions, "ProvenSectors": out.provenSectors,
                                   "SkippedSectors": out.skippedSectors, "RecoveredSectors": out.recoveredSectors] as [String: Any])
+        }
+        server.register("Spnode.ChainInfo", perm: .read) { _ in
+            ["GenesisTime": .number(chain.genesisTime.timeIntervalSince1970), "BlockDelaySecs": .number(chain.blockTime),
+             "WPoStChallengeWindow": .number(Double(chain.policy.challengeWindow)), "PreCommitChallengeDelay": .number(Double(chain.preCommitChallengeDelay)),
+             "Height": .number(Double(chain.height))]
+        }
+        server.register("Spnode.DeclareFaults", perm: .sign) { p in
+            try Self.json(try chain.declareFaults(miner: try Self.miner(p), sectors: try Self.numbers(p, 1)).json)
+        }
+        server.register("Spnode.DeclareFaultsRecovered", perm: .sign) { p in
+            try Self.json(try chain.declareRecoveries(miner: try Self.miner(p), sectors: try Self.numbers(p, 1)).json)
+        }
+        // WinningPoSt: whether the miner is elected at an epoch and the challenge randomness,
+        // then the block with its proof.
+        server.register("Spnode.MiningBaseInfo", perm: .read) { p in
+            let m = try Self.miner(p), e = try Self.int(p, 1, "an epoch")
+            let elected = try chain.isElected(miner: m, epoch: e)
+            return ["Elected": .bool(elected), "Epoch": .number(Double(e)),
+                    "Randomness": .string(Data(try chain.winningPoStRandomness(miner: m, epoch: e)).base64EncodedString())]
+        }
+        server.register("Spnode.SubmitBlock", perm: .sign) { p in
+            let b = try chain.submitBlock(miner: try Self.miner(p), epoch: try Self.int(p, 1, "an epoch"), winningProof: try Self.bytes(p, 2, "the WinningPoSt proof file"))
+            return ["Cid": ["/": .string(b.cid)], "Epoch": .number(Double(b.epoch)), "Sector": .number(Double(b.sector))]
         }
         server.register("Spnode.Miners", perm: .read) { _ in try Self.json(try chain.miners().map { $0.json.merging(["ID": $0.address]) { a, _ in a } }) }
     }

@@ -76,6 +76,9 @@ public final class RPCServer: Sendable {
     public let host: String
     private let requestedPort: Int
     private let secret: [UInt8]
+    /// When set, bearer tokens are checked by this (a worker asks its miner's `AuthVerify`,
+    /// as lotus-worker does) instead of with `secret`.
+    private let tokenVerifier: (@Sendable (String) async throws -> Set<Permission>)?
     private let logger: Logger
     private let methods = RPCLocked<[String: (perm: Permission, handler: RPCHandler)]>([:])
     private let state = RPCLocked<RunState>(RunState())
@@ -97,9 +100,11 @@ public final class RPCServer: Sendable {
     public init(
         secret: [UInt8], host: String = "127.0.0.1", port: Int = 0,
         version: NodeJSON = RPCServer.defaultVersion,
-        logger: Logger = Logger(label: "spnode.rpc")
+        logger: Logger = Logger(label: "spnode.rpc"),
+        tokenVerifier: (@Sendable (String) async throws -> Set<Permission>)? = nil
     ) {
         self.secret = secret
+        self.tokenVerifier = tokenVerifier
         self.host = host
         self.requestedPort = port
         self.logger = logger
@@ -226,7 +231,8 @@ public final class RPCServer: Sendable {
                 return Response(status: .unauthorized)
             }
             do {
-                perms = try JWT.verify(String(raw.dropFirst(7)), secret: secret)
+                let token = String(raw.dropFirst(7))
+                if let tokenVerifier { perms = try await tokenVerifier(token) } else { perms = try JWT.verify(token, secret: secret) }
             } catch {
                 logger.warning("JWT verification failed: \(error)")
                 return Response(status: .unauthorized)
