@@ -192,6 +192,14 @@ func clusterSealsThroughTwoWorkersProvesDeadlinesAndReportsACorruptedSector() as
         try await c.waitWorkers(2)
 
         for _ in 0..<4 { _ = try await c.call("Filecoin.PledgeSector") }
+        // `sealing jobs` while the workers seal.
+        var jobsText = ""
+        try await waitFor("a running job in sealing jobs", seconds: 60, poll: 0.05) {
+            let (_, t) = try c.cliText(["miner", "sealing", "jobs"])
+            jobsText = t
+            return t.contains("running")
+        }
+        #expect(jobsText.hasPrefix("ID        Sector  Worker    Hostname  Task  State"), "\(jobsText)")
         try await waitFor("4 sectors in Proving", seconds: 120, poll: 0.25) {
             let s = try await c.states()
             return s.count == 4 && s.values.allSatisfy { $0 == "Proving" }
@@ -266,6 +274,16 @@ func clusterSealsThroughTwoWorkersProvesDeadlinesAndReportsACorruptedSector() as
         #expect(check.contains("deadline  partition  sector  status") && check.contains("bad ("), "\(check)")
         let (_, status) = try c.cliText(["miner", "sectors", "status", "--log", "1"])
         #expect(status.contains("Status:") && status.contains("Proving"), "\(status)")
+        let (s7, compute) = try c.cliText(["miner", "proving", "compute", "windowed-post", "\(victimDeadline)"])
+        #expect(s7 == 0 && compute.hasPrefix("Took ") && compute.contains("ProofBytes"), "\(compute)")
+        // Scheduling overhead and the miner API under a bounded load (32 clients, read method).
+        let diag = try await c.call("Filecoin.SealingSchedDiag")["Stats"] ?? .null
+        guard let r = try? NodeRepo(path: c.minerRepo), let url = try? r.readAPIInfo().url(version: "v0") else { Issue.record("no miner api"); return }
+        let load = await RPCLoad.run(url: url, token: try r.adminToken(), method: "Filecoin.SectorsList", params: [], concurrency: 32, duration: .seconds(2))
+        #expect(load.errors == 0 && load.requests > 0)
+        print(String(format: "node speed: scheduler %@; miner API Filecoin.SectorsList × 32 clients: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors",
+                     diag.jsonString, load.perSecond, load.p50, load.p99, load.errors))
+        print("== spnode miner sealing jobs\n\(jobsText)\n== spnode miner proving compute windowed-post \(victimDeadline)\n\(compute.prefix(400))…")
         print("== spnode miner sectors list\n\(list)\n== spnode miner sealing workers\n\(workers)\n== spnode miner proving info\n\(info)\n"
             + "== spnode miner proving deadlines\n\(dls)\n== spnode miner proving faults\n\(fl)\n== spnode miner proving check \(victimDeadline)\n\(check)")
     } catch {

@@ -150,7 +150,11 @@ public final class DaemonNode: Sendable {
         }
         server.register("Spnode.WindowPoStRandomness", perm: .read) { p in
             let m = try Self.miner(p)
-            let dl = try chain.deadlineInfo(miner: m, deadline: Int(try Self.int(p, 1, "a deadline index")))
+            var dl = try chain.deadlineInfo(miner: m, deadline: Int(try Self.int(p, 1, "a deadline index")))
+            // With `true` as param 2: the latest window whose challenge is drawn (for dry runs).
+            if p.count > 2, p[2].bool == true, dl.challenge >= chain.height {
+                dl = DeadlineInfo(periodStart: dl.periodStart - chain.policy.provingPeriod, index: dl.index, currentEpoch: dl.currentEpoch, policy: chain.policy)
+            }
             return ["Deadline": try Self.json(dl.json), "Randomness": .string(Data(try chain.windowPoStRandomness(miner: m, deadline: dl)).base64EncodedString())]
         }
         server.register("Spnode.SubmitWindowedPoSt", perm: .sign) { p in

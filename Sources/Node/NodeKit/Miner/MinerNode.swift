@@ -163,7 +163,11 @@ public final class MinerNode: Sendable {
             }
             let st = manager.stats
             return ["SchedInfo": ["Requests": .array(reqs), "OpenWindows": .array([])],
-                    "Stats": ["TasksDone": .number(Double(st.tasks)), "Passes": .number(Double(st.passes)), "SchedulingSeconds": .number(st.schedulingSeconds)]]
+                    "Stats": ["TasksDone": .number(Double(st.tasks)), "Passes": .number(Double(st.passes)), "SchedulingSeconds": .number(st.schedulingSeconds),
+                              "MeanPassMicroseconds": .number(st.passes > 0 ? st.schedulingSeconds / Double(st.passes) * 1e6 : 0),
+                              "Dispatched": .number(Double(st.dispatched)),
+"MedianQueueToRunMilliseconds": .number(st.dispatchMedian * 1e3),
+                              "MeanQueueToRunMilliseconds": .number(st.dispatched > 0 ? st.dispatchSeconds / Double(st.dispatched) * 1e3 : 0)]]
         }
         server.register("Filecoin.PledgeSector", perm: .write) { _ in
             let r = try pipeline.pledge()
@@ -215,7 +219,9 @@ public final class MinerNode: Sendable {
             guard let m = p.first?.string, allowed.contains(m) else {
                 throw RPCError.invalidParams("param 0 must be one of \(allowed.sorted().joined(separator: ", "))")
             }
-            return try await chain.call(m, Array(p.dropFirst()))
+            do { return try await chain.call(m, Array(p.dropFirst())) } catch RPCClientError.rpc(let code, let message) {
+                throw RPCError.failure(code: code, message: message)   // the daemon's own error, not wrapped twice
+            }
         }
     }
 

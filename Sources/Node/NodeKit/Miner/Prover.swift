@@ -150,8 +150,8 @@ final class Prover: Sendable {
         return PoStSectorInfo(number: n, sealProof: r.sealProof, sealed: p.Sealed, cache: p.Cache, commR: commR)
     }
 
-    func randomness(_ index: Int) async throws -> [UInt8] {
-        let r = try await chain.call("Spnode.WindowPoStRandomness", [.string(miner.address), .number(Double(index))])
+    func randomness(_ index: Int, latestDrawn: Bool = false) async throws -> [UInt8] {
+        let r = try await chain.call("Spnode.WindowPoStRandomness", [.string(miner.address), .number(Double(index)), .bool(latestDrawn)])
         guard let b = r["Randomness"]?.string, let d = Data(base64Encoded: b) else { throw MinerError.chain("no WindowPoSt randomness for deadline \(index)") }
         return [UInt8](d)
     }
@@ -296,8 +296,8 @@ final class Prover: Sendable {
         guard (0..<48).contains(index) else { throw RPCError.invalidParams("deadline \(index) does not exist: deadlines are 0-47") }
         let clock = ContinuousClock(), t0 = clock.now
         let parts = try await partitions(index).filter { !$0.provable.isEmpty }
-        guard !parts.isEmpty else { return ["Took": .number(0), "Proofs": .array([])] }
-        let rand = try await randomness(index)
+        guard !parts.isEmpty else { return ["Took": .number(0), "Result": .array([])] }
+        let rand = try await randomness(index, latestDrawn: true)
         let sectors = parts.flatMap(\.provable).map(sectorInfo)
         let (r, where_) = try await generate(PoStTaskParams(postProof: miner.windowPoStProof.id, randomness: rand, proverID: miner.proverID, sectors: sectors), winning: false)
         return ["Took": .number(seconds(clock.now - t0)), "On": .string(where_),
