@@ -274,6 +274,17 @@ func clusterSealsThroughTwoWorkersProvesDeadlinesAndReportsACorruptedSector() as
         #expect(check.contains("deadline  partition  sector  status") && check.contains("bad ("), "\(check)")
         let (_, status) = try c.cliText(["miner", "sectors", "status", "--log", "1"])
         #expect(status.contains("Status:") && status.contains("Proving"), "\(status)")
+        // Bad input on the miner API: clean JSON-RPC errors, and the miner keeps serving.
+        await #expect(throws: RPCClientError.self) { _ = try await c.call("Filecoin.ReturnSealPreCommit1", [["Sector": "x"]]) }
+        await #expect(throws: RPCClientError.self) {
+            _ = try await c.call("Filecoin.ReturnSealPreCommit1", [["Sector": ["Miner": 1000, "Number": 1], "ID": "no-such-call"], .null, .null])
+        }
+        await #expect(throws: RPCClientError.self) { _ = try await c.call("Filecoin.SectorsStatus", [.number(999)]) }
+        if let api = c.minerAPI {
+            let (code, body) = try await api.post(Data("{\"jsonrpc\": \"2.0\", \"method\":".utf8))
+            #expect(code == 200 && String(decoding: body, as: UTF8.self).contains("-32700"))
+        }
+        #expect(try await c.call("Filecoin.ActorAddress").string == "t01000")
         let (s7, compute) = try c.cliText(["miner", "proving", "compute", "windowed-post", "\(victimDeadline)"])
         #expect(s7 == 0 && compute.hasPrefix("Took ") && compute.contains("ProofBytes"), "\(compute)")
         // Scheduling overhead and the miner API under a bounded load (32 clients, read method).

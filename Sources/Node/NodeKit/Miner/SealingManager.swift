@@ -235,11 +235,17 @@ public final class SealingManager: Sendable {
         state.withLock { s in
             let hosts = s.workers.mapValues(\.ann.Hostname)
             let host = { (id: String?) in id.flatMap { hosts[$0] } ?? "" }
-            let active = s.assignedOrder.enumerated().map { i, j in
-                JobRow(callID: j.callID ?? j.request.id, sector: j.request.sector, workerID: j.worker ?? "", hostname: host(j.worker),
-                       task: j.request.task.short, runWait: j.callID == nil ? 2 + i : j.runWait, start: j.start)
+            // Lotus RunWait: 0 running, n+1 for the n-th (from 1) task assigned to a worker and not yet started.
+            var position: [String: Int] = [:]
+            return s.assignedOrder.map { j in
+                var wait = j.runWait
+                if j.callID == nil {
+                    position[j.worker ?? "", default: 0] += 1
+                    wait = 1 + (position[j.worker ?? ""] ?? 1)
+                }
+                return JobRow(callID: j.callID ?? j.request.id, sector: j.request.sector, workerID: j.worker ?? "", hostname: host(j.worker),
+                              task: j.request.task.short, runWait: wait, start: j.start)
             }
-            return active
         }
     }
 
