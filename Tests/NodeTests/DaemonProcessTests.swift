@@ -7,17 +7,6 @@ import Testing
 import Glibc
 #endif
 
-private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-/// The built spnode executable beside the test bundle (swift build builds every product).
-private func spnodeBinary() -> String? {
-    for config in ["debug", "release"] {
-        let p = packageRoot.appendingPathComponent(".build/\(config)/spnode").path
-        if FileManager.default.isExecutableFile(atPath: p) { return p }
-    }
-    return nil
-}
-
 /// A daemon as a real process on loopback, in its own repo.
 private final class DaemonProcess {
     let repo: String

@@ -48,12 +48,10 @@ public struct MinerCommands: Sendable {
     }
 
     public func sectorsList() async throws -> String {
-        let addr = try await actor()
         let c = try await clock()
         var rows: [SectorListRow] = []
         for n in try await api.call("Filecoin.SectorsList").array ?? [] {
             let st = try await api.call("Filecoin.SectorsStatus", [n, .bool(true)])
-            _ = addr
             let onChain = st["OnChain"]?.bool ?? false
             let activation = st["Activation"]?.double ?? -1
             let exp = st["Expiration"]?.double ?? -1

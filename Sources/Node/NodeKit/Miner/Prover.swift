@@ -197,7 +197,10 @@ final class Prover: Sendable {
     }
 
     func submit(_ dl: Deadline, _ c: Computed) async throws {
-        for p in c.proofs {
+        // After a miner restart the window may already hold our proofs.
+        let summaries = try await chain.call("Filecoin.StateMinerDeadlines", [.string(miner.address), .null]).array ?? []
+        let proven = Set(bitFieldNumbers(summaries.indices.contains(dl.index) ? summaries[dl.index]["PostSubmissions"] : nil).map { Int($0) })
+        for p in c.proofs where !p.partitions.allSatisfy(proven.contains) {
             var entry: [String: NodeJSON] = ["Deadline": .number(Double(dl.index)), "Open": .number(Double(dl.open)),
                                              "Partitions": .array(p.partitions.map { .number(Double($0)) })]
             if let r = p.result {
@@ -242,9 +245,7 @@ final class Prover: Sendable {
         let parts = try await partitions(t.index)
         guard !parts.isEmpty else { return }
         // CheckProvable with a fresh challenge (Lotus draws a random one).
-        var rand = [UInt8](repeating: 0, count: 32)
-        for i in 0..<32 { rand[i] = UInt8.random(in: 0...255) }
-        rand[31] &= 0x3f
+        let rand = Self.checkChallenge()
         let runner = TaskRunner(parentCacheDirectory: "")
         var newFaults: [UInt64] = [], recovered: [UInt64] = []
         for p in parts {
@@ -273,12 +274,17 @@ final class Prover: Sendable {
 
     // MARK: checks and dry runs (CLI)
 
+    /// A fresh random challenge for `CheckProvable` (a canonical field element: top bits clear).
+    static func checkChallenge() -> [UInt8] {
+        var rand = (0..<32).map { _ in UInt8.random(in: 0...255) }
+        rand[31] &= 0x3f
+        return rand
+    }
+
     func check(deadline index: Int, slow: Bool) async throws -> [CheckRow] {
         guard (0..<48).contains(index) else { throw RPCError.invalidParams("deadline \(index) does not exist: deadlines are 0-47") }
         let parts = try await partitions(index)
-        var rand = [UInt8](repeating: 0, count: 32)
-        for i in 0..<32 { rand[i] = UInt8.random(in: 0...255) }
-        rand[31] &= 0x3f
+        let rand = Self.checkChallenge()
         let runner = TaskRunner(parentCacheDirectory: "")
         var rows: [CheckRow] = []
         for p in parts {
@@ -317,7 +323,9 @@ final class Prover: Sendable {
             state.withLock { $0.lastWinningEpoch = epoch }
             let base = try await chain.call("Spnode.MiningBaseInfo", [.string(miner.address), .number(Double(epoch))])
             guard base["Elected"]?.bool == true, let rb = base["Randomness"]?.string, let rand = Data(base64Encoded: rb) else { continue }
-            let active = try store.sectors().filter { $0.state == .proving }.map(\.number)
+            // The chain draws the winning sector among its active sectors: faulty ones are not eligible.
+            let faulty = Set(bitFieldNumbers(try await chain.call("Filecoin.StateMinerFaults", [.string(miner.address), .null])))
+            let active = try store.sectors().filter { $0.state == .proving && !faulty.contains($0.number) }.map(\.number)
             var eligible: [PoStSectorInfo] = []
             for n in active {
                 let info = try await chain.call("Filecoin.StateSectorGetInfo", [.string(miner.address), .number(Double(n)), .null])

@@ -84,6 +84,7 @@ public final class WorkerNode: Sendable {
         }
         hostname = o.name ?? ProcessInfo.processInfo.hostName
         taskTypes = o.taskTypes
+        let verified = RPCLocked<[String: (at: Date, perms: Set<Permission>)]>([:])
         let client = RPCLocked(RPCClient(url: try minerAPI.url(version: "v0"), token: minerAPI.token, timeoutSeconds: 30))
         minerClient = client
         let env = ProcessInfo.processInfo.environment
@@ -92,8 +93,16 @@ public final class WorkerNode: Sendable {
         server = RPCServer(secret: try repo.secret(), port: o.port,
                            version: ["Version": "1.28.0+spnode-worker", "APIVersion": 0x01_07_00, "BlockDelay": 0], logger: logger,
                            tokenVerifier: { token in
+                               // The miner's answer is kept for a minute (its session checks come every second).
+                               let now = Date()
+                               if let hit = verified.withLock({ $0[token] }), now.timeIntervalSince(hit.at) < 60 { return hit.perms }
                                let r = try await client.withLock { $0 }.call("Filecoin.AuthVerify", [.string(token)])
-                               return Set((r.array ?? []).compactMap { $0.string.flatMap(Permission.init(rawValue:)) })
+                               let perms = Set((r.array ?? []).compactMap { $0.string.flatMap(Permission.init(rawValue:)) })
+                               verified.withLock {
+                                   if $0.count > 64 { $0.removeAll() }
+                                   $0[token] = (now, perms)
+                               }
+                               return perms
                            })
         state.withLock { $0.resources = try? WorkerResources.probeHost(taskTypes: Array(o.taskTypes), sectorSizes: o.sectorSizes, env: env) }
         registerMethods()
