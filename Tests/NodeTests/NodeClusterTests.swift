@@ -24,7 +24,7 @@ private final class Proc: @unchecked Sendable {
         for (k, v) in env { e[k] = v }
         process.environment = e
         let log = dir + "/\(name).log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let h = FileHandle(forWritingAtPath: log)
         h?.seekToEndOfFile()
         process.standardOutput = h

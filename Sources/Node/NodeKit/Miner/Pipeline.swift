@@ -234,14 +234,13 @@ final class Pipeline: Sendable {
             var p = try params(s)
             let dest = try? allocateStore(s)
             if let dest { p.FinalPaths = SectorPaths(root: dest.1, sector: SectorID(miner: miner.actorID, number: n)) }
-            let r = try await task(.finalize, s, p)
+            _ = try await task(.finalize, s, p)
             try store.update(n, to: .proving, kind: "event;sealing.SectorFinalized",
                              message: dest.map { "moved to \($0.1) (storage \($0.0))" } ?? "finalized in place (no store path has room)") {
                 if let dest {
                     $0.storageID = dest.0
                     $0.storagePath = dest.1
                 }
-                _ = r
             }
         default:
             guard s.state.isFailure, let next = s.state.retryState else {
@@ -279,7 +278,7 @@ final class Pipeline: Sendable {
                 continue
             }
             guard m.canSeal else { continue }
-            let free = m.maxStorage > 0 ? min(p.available, m.maxStorage > p.used ? m.maxStorage - p.used : 0) : p.available
+            let free = Self.room(p, m)
             if free < sealingBytes {
                 why.append("\(p.path): \(sizeStr(free)) free, a sector needs \(sizeStr(sealingBytes))")
                 continue
@@ -292,15 +291,16 @@ final class Pipeline: Sendable {
         return (id, best.path)
     }
 
+    /// Free bytes of a path: the file system's, capped by the path's max-storage limit.
+    static func room(_ p: LocalStorage.PathStat, _ m: LocalStorageMeta) -> UInt64 {
+        m.maxStorage > 0 ? min(p.available, m.maxStorage > p.used ? m.maxStorage - p.used : 0) : p.available
+    }
+
     /// The store path for a finalized sector (sealed + cache, about 1.1 sectors).
     func allocateStore(_ s: SectorRecord) throws -> (String, String) {
         let need = sectorSize + sectorSize / 4
         let stats = try storage.pathStats().filter { $0.meta?.canStore == true }
-        let fits = stats.filter { p in
-            guard let m = p.meta else { return false }
-            let free = m.maxStorage > 0 ? min(p.available, m.maxStorage > p.used ? m.maxStorage - p.used : 0) : p.available
-            return free >= need
-        }
+        let fits = stats.filter { p in p.meta.map { Self.room(p, $0) >= need } ?? false }
         guard let best = fits.max(by: { ($0.meta?.weight ?? 0, $0.available) < ($1.meta?.weight ?? 0, $1.available) }), let id = best.meta?.id else {
             throw PipelineError.noSpace("no store path has room for a finalized sector")
         }

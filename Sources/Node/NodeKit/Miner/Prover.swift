@@ -156,10 +156,6 @@ final class Prover: Sendable {
         return [UInt8](d)
     }
 
-    func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { c in work.async { c.resume(with: Result { try body() }) } }
-    }
-
     func generate(_ params: PoStTaskParams, winning: Bool) async throws -> (PoStTaskResult, String) {
         let task: TaskType = winning ? .winningPoSt : .windowPoSt
         if let (id, client) = manager.postWorker(task) {
@@ -171,7 +167,7 @@ final class Prover: Sendable {
             }
         }
         let runner = TaskRunner(parentCacheDirectory: "")
-        return (try await offPool { winning ? try runner.winningPoSt(params) : try runner.windowPoSt(params) }, "local")
+        return (try await offPool(work) { winning ? try runner.winningPoSt(params) : try runner.windowPoSt(params) }, "local")
     }
 
     func compute(index: Int, open: Int64, key: String) async throws {
@@ -290,7 +286,7 @@ final class Prover: Sendable {
         for p in parts {
             for n in p.all {
                 let info = sectorInfo(n), post = miner.windowPoStProof.id, r = rand
-                let bad = try await offPool { runner.check(info, postProof: post, randomness: r, slow: slow) }
+                let bad = try await offPool(work) { runner.check(info, postProof: post, randomness: r, slow: slow) }
                 rows.append(CheckRow(deadline: index, partition: p.index, sector: n, bad: bad))
             }
         }

@@ -99,19 +99,13 @@ public final class SealingStore: Sendable {
     /// Creates sector `max(number)+1` in `state` (PledgeSector), logged.
     public func newSector(sealProof: Int, state: SealingState, now: Date = Date()) throws -> SectorRecord {
         try queue.write { db in
-            let next = (try Int64.fetchOne(db, sql: "SELECT MAX(number) FROM sectors") ?? 0) + 1
-            let base = Int64(try self.metaIn(db, "sector_base") ?? "1") ?? 1
-            let number = UInt64(max(next, base))
+            let number = UInt64((try Int64.fetchOne(db, sql: "SELECT MAX(number) FROM sectors") ?? 0) + 1)
             try db.execute(sql: "INSERT INTO sectors (number, state, seal_proof, created, updated) VALUES (?, ?, ?, ?, ?)",
                            arguments: [Int64(number), state.rawValue, sealProof, now.timeIntervalSince1970, now.timeIntervalSince1970])
             try self.log(db, number, now, kind: "event;sealing.SectorStartCC", "pledged a committed-capacity sector; state \(state.rawValue)")
             guard let r = try self.sectorIn(db, number) else { throw SealingStoreError.missing(number) }
             return r
         }
-    }
-
-    private func metaIn(_ db: Database, _ key: String) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
     }
 
     public func sector(_ number: UInt64) throws -> SectorRecord? {

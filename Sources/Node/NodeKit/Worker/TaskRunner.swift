@@ -155,6 +155,12 @@ public struct TaskRunner: Sendable {
     }
 }
 
+/// Runs `body` on `queue` and awaits it: CPU-bound kernels must not hold the cooperative
+/// pool that the RPC server and clients need.
+func offPool<T: Sendable>(_ queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { c in queue.async { c.resume(with: Result { try body() }) } }
+}
+
 func seconds(_ d: Duration) -> Double {
     let c = d.components
     return Double(c.seconds) + Double(c.attoseconds) * 1e-18

@@ -168,7 +168,7 @@ public final class WorkerNode: Sendable {
         for t in TaskType.allCases {
             guard let method = t.workerMethod else { continue }
             server.register(method, perm: .admin) { [self] p in
-                guard taskTypes.contains(t) || [.finalize, .commit1].contains(t) && taskTypes.contains(.preCommit1) else {
+                guard taskTypes.contains(t) else {
                     throw RPCError.failure(code: 1, message: "this worker does not run \(t.short) tasks")
                 }
                 let params = try TaskJSON.decode(SealTaskParams.self, p.first, "param 0 (sector task)")
@@ -178,20 +178,12 @@ public final class WorkerNode: Sendable {
         server.register("Filecoin.GenerateWindowPoSt", perm: .admin) { [self] p in
             guard taskTypes.contains(.windowPoSt) else { throw RPCError.failure(code: 1, message: "this worker does not run WDP tasks") }
             let params = try TaskJSON.decode(PoStTaskParams.self, p.first, "param 0 (PoSt task)")
-            return try TaskJSON.encode(try await offPool { try self.runner.windowPoSt(params) })
+            return try TaskJSON.encode(try await offPool(work) { try self.runner.windowPoSt(params) })
         }
         server.register("Filecoin.GenerateWinningPoSt", perm: .admin) { [self] p in
             guard taskTypes.contains(.winningPoSt) else { throw RPCError.failure(code: 1, message: "this worker does not run WNP tasks") }
             let params = try TaskJSON.decode(PoStTaskParams.self, p.first, "param 0 (PoSt task)")
-            return try TaskJSON.encode(try await offPool { try self.runner.winningPoSt(params) })
-        }
-    }
-
-    /// Runs `body` on the worker's own threads (CPU-bound kernels must not hold the
-    /// cooperative pool the RPC server needs).
-    func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { c in
-            work.async { c.resume(with: Result { try body() }) }
+            return try TaskJSON.encode(try await offPool(work) { try self.runner.winningPoSt(params) })
         }
     }
 
