@@ -10,18 +10,16 @@ struct SPNode: AsyncParsableCommand {
         discussion: """
             Each long-running process keeps its state in a repo directory: --repo, or $SPNODE_PATH (daemon), $SPNODE_MINER_PATH (miner), $SPNODE_WORKER_PATH (worker); defaults ~/.spnode, ~/.spnode-miner, ~/.spnode-worker.
 
-              spnode daemon run --devnet --block-time 2 &          # a local chain, API on 127.0.0.1
-              spnode daemon miner create --sector-size 2KiB        # a miner actor (t01000)
-              spnode daemon chain head
-              spnode daemon state proving-deadline t01000
-              spnode daemon auth create-token --perm write
-              spnode miner init --sector-size 2KiB                 # creates t01000 on the daemon
+              spnode daemon run --devnet --block-time 2 &   # a local chain
+              spnode miner init --sector-size 2KiB          # miner t01000
               spnode miner storage attach --init --seal --store /srv/sp0
-              spnode miner run &                                    # pipeline, scheduler, proving; API in <miner repo>/api
-              spnode worker run --pc1 --pc2 &                       # a sealing worker (MINER_API_INFO or --miner-repo)
+              spnode miner run &                            # seals, proves
+              spnode worker run --pc1 --pc2 &               # a sealing worker
               spnode miner sectors pledge
               spnode miner sealing jobs
               spnode miner proving deadlines
+              spnode daemon chain head
+              spnode daemon auth create-token --perm write
 
             Exit status: 0 done, 1 the API answered with an error, 2 bad input or the API cannot be reached.
             """,
