@@ -170,7 +170,7 @@ private func attach(_ c: Cluster, _ path: String, _ flags: [String]) throws {
 }
 
 @Test(.enabled(if: spnodeBinary() != nil, "needs the spnode executable (swift build)"), .timeLimit(.minutes(6)))
-func clusterSealsThroughTwoWorkersProvesDeadlinesAndReportsACorruptedSector() async throws {
+func clusterSealsThroughTwoWorkersProvesDeadlinesAndReportsACorruptedSectorAndItsRecovery() async throws {
     let c = try Cluster("e2e")
     do {
         try await c.startDaemon()
@@ -226,6 +226,7 @@ func clusterSealsThroughTwoWorkersProvesDeadlinesAndReportsACorruptedSector() as
         let victim: UInt64 = 2
         guard let path = try await c.status(victim)["StoragePath"]?.string else { Issue.record("no storage path"); return }
         let sealed = path + "/sealed/s-t01000-\(victim)"
+        let original = try Data(contentsOf: URL(fileURLWithPath: sealed))
         var junk = [UInt8](repeating: 0, count: 2048)
         for i in junk.indices { junk[i] = UInt8.random(in: 0...255) }
         try Data(junk).write(to: URL(fileURLWithPath: sealed))
@@ -277,6 +278,15 @@ func clusterSealsThroughTwoWorkersProvesDeadlinesAndReportsACorruptedSector() as
             #expect(code == 200 && String(decoding: body, as: UTF8.self).contains("-32700"))
         }
         #expect(try await c.call("Filecoin.ActorAddress").string == "t01000")
+        // Restore the file: the miner declares the recovery and the next proof makes the sector active again.
+        try original.write(to: URL(fileURLWithPath: sealed))
+        try await waitFor("the restored sector recovered", seconds: 150, poll: 0.25) {
+            bitFieldNumbers(try await c.chain("Filecoin.StateMinerFaults", [.string("t01000"), .null])).isEmpty
+        }
+        let declaredRecovery = (try await c.call("Spnode.ProvingHistory").array ?? []).contains {
+            $0["Declared"]?.string == "recoveries" && ($0["Sectors"]?.array ?? []).contains(.number(Double(victim)))
+        }
+        #expect(declaredRecovery, "the recovery was declared before the sector was proven again")
         let (s7, compute) = try c.cliText(["miner", "proving", "compute", "windowed-post", "\(victimDeadline)"])
         #expect(s7 == 0 && compute.hasPrefix("Took ") && compute.contains("ProofBytes"), "\(compute)")
         // Scheduling overhead and the miner API under a bounded load (32 clients, read method).
