@@ -36,17 +36,8 @@ private final class DaemonProcess {
         throw RPCClientError.unreachable(repo)
     }
 
-    func kill9() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
-    func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-    }
+    func kill9() { process.kill9() }
+    func stop() { process.stop() }
 }
 
 @Test(.enabled(if: spnodeBinary() != nil, "needs the spnode executable (swift build)"))

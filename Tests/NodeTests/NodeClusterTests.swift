@@ -31,16 +31,8 @@ private final class Proc: @unchecked Sendable {
         process.standardError = h
         try process.run()
     }
-    func kill9() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-    func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-    }
+    func kill9() { process.kill9() }
+    func stop() { process.stop() }
 }
 
 /// Runs the spnode CLI to completion: (exit status, stdout).

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The package root (three levels above this file).
 let nodePackageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -10,4 +14,20 @@ func spnodeBinary() -> String? {
         if FileManager.default.isExecutableFile(atPath: p) { return p }
     }
     return nil
+}
+
+extension Process {
+    /// SIGKILL (no cleanup, as a crash) and wait for the exit.
+    func kill9() {
+        kill(processIdentifier, SIGKILL)
+        waitUntilExit()
+    }
+
+    /// SIGTERM and wait, if still running.
+    func stop() {
+        if isRunning {
+            terminate()
+            waitUntilExit()
+        }
+    }
 }

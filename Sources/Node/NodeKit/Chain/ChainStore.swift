@@ -6,17 +6,22 @@ import Kernels
 /// `Devnet` runs in one write transaction, so a crash leaves the previous state.
 enum ChainStore {
     static func open(path: String) throws -> DatabaseQueue {
+        let queue = try durableQueue(path: path, label: "devnet-chain")
+        try migrator.migrate(queue)
+        return queue
+    }
+
+    /// A SQLite queue in WAL mode with full syncs: readers never block the writer, and a
+    /// crash mid-write keeps the last commit (the chain's and the miner's databases).
+    static func durableQueue(path: String, label: String) throws -> DatabaseQueue {
         var config = Configuration()
-        config.label = "devnet-chain"
+        config.label = label
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
-            // WAL: readers never block the writer and a crash mid-write keeps the last commit.
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        let queue = try DatabaseQueue(path: path, configuration: config)
-        try migrator.migrate(queue)
-        return queue
+        return try DatabaseQueue(path: path, configuration: config)
     }
 
     static var migrator: DatabaseMigrator {

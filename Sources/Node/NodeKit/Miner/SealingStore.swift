@@ -44,14 +44,7 @@ public final class SealingStore: Sendable {
 
     public init(directory: String) throws {
         path = directory + "/sealing.sqlite"
-        var config = Configuration()
-        config.label = "miner-sealing"
-        config.busyMode = .timeout(10)
-        config.prepareDatabase { db in
-            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        queue = try DatabaseQueue(path: path, configuration: config)
+        queue = try ChainStore.durableQueue(path: path, label: "miner-sealing")
         var m = DatabaseMigrator()
         m.registerMigration("v1-sealing") { db in
             try db.execute(sql: """
