@@ -1,5 +1,7 @@
-/* Private: the public functions of a curve group over curve_core.h (included by g1.c and
- * g2.c after curve_core.h and curve_b). Affine points in, affine points out. */
+/* Private: the public functions of a curve group over curve_core.h and msm_core.h
+ * (included by g1.c and g2.c after them). Affine points in, affine points out. The MSM
+ * and the fixed-base setup go to CURVE_FAST_MSM / CURVE_FAST_FIXED_BASE (the same code
+ * with the mulx/adx product inlined) when CURVE_FAST(). */
 
 static void to_jac(JAC *j, const AFF *a) { jac_from_aff(j, a); }
 
@@ -71,6 +73,7 @@ int FN(_equal)(const AFF *a, const AFF *b) {
 
 int FN(_msm)(AFF *out, const AFF *points, const uint8_t *scalars, size_t n, uint32_t threads) {
     CURVE_INIT();
+    if (CURVE_FAST()) return CURVE_FAST_MSM(out, points, scalars, n, threads);
     JAC j;
     int rc = msm_run(&j, points, scalars, n, threads);
     if (rc == CK_OK) jac_to_aff(out, &j);
@@ -92,5 +95,6 @@ void FN(_msm_naive)(AFF *out, const AFF *points, const uint8_t *scalars, size_t 
 
 int FN(_fixed_base_many)(AFF *out, const AFF *base, const uint8_t *scalars, size_t n) {
     CURVE_INIT();
+    if (CURVE_FAST()) return CURVE_FAST_FIXED_BASE(out, base, scalars, n);
     return fixed_base_many(out, base, scalars, n);
 }

@@ -42,6 +42,12 @@ void ck_fp_sqr_adx_impl(ck_fp *out, const ck_fp *a);
 void ck_fp2_mul_adx_impl(ck_fp2 *out, const ck_fp2 *a, const ck_fp2 *b);
 void ck_fp2_sqr_adx_impl(ck_fp2 *out, const ck_fp2 *a);
 void ck_fp2_mul_chain_adx_impl(ck_fp2 *x, const ck_fp2 *y, uint64_t n);
+/* The MSMs and fixed-base setups with the mulx/adx product inlined (msm_g1_adx.c,
+ * msm_g2_adx.c), the same contracts as ck_g1_msm / ck_g1_fixed_base_many. */
+int ck_g1_msm_adx_impl(ck_g1 *out, const ck_g1 *points, const uint8_t *scalars, size_t n, uint32_t threads);
+int ck_g2_msm_adx_impl(ck_g2 *out, const ck_g2 *points, const uint8_t *scalars, size_t n, uint32_t threads);
+int ck_g1_fixed_base_many_adx_impl(ck_g1 *out, const ck_g1 *base, const uint8_t *scalars, size_t n);
+int ck_g2_fixed_base_many_adx_impl(ck_g2 *out, const ck_g2 *base, const uint8_t *scalars, size_t n);
 int ck_poseidon_permute_adx_impl(ck_fr *state, const ck_poseidon_params *p);
 int ck_poseidon_hash_many_adx_impl(ck_fr *out, const ck_poseidon_params *p, const ck_fr *tag,
                                    const ck_fr *inputs, size_t n);

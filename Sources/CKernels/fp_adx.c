@@ -31,29 +31,13 @@ int ck_fp_mul_chain_adx(ck_fp *x, const ck_fp *y, uint64_t n) {
     return CK_OK;
 }
 
-/* Fp2 Karatsuba multiplication with the three products inlined (fp2.c calls this when
- * the dispatched Fp multiplication is the mulx/adx one). out may alias a or b. */
+/* Fp2 products with the Fp products inlined (fp2.c calls these when the dispatched Fp
+ * multiplication is the mulx/adx one). out may alias a or b. */
 CK_ADX_TARGET void ck_fp2_mul_adx_impl(ck_fp2 *out, const ck_fp2 *a, const ck_fp2 *b) {
-    uint64_t t0[6], t1[6], sa[6], sb[6], s[6];
-    ck_fp_mul_adx_inl(t0, a->c0.l, b->c0.l);
-    ck_fp_mul_adx_inl(t1, a->c1.l, b->c1.l);
-    ck_fp_add_inl(sa, a->c0.l, a->c1.l);
-    ck_fp_add_inl(sb, b->c0.l, b->c1.l);
-    ck_fp_mul_adx_inl(s, sa, sb);
-    ck_fp_sub_inl(out->c0.l, t0, t1);
-    ck_fp_sub_inl(s, s, t0);
-    ck_fp_sub_inl(out->c1.l, s, t1);
+    ck_fp2_mul_adx_inl((uint64_t *)out, (const uint64_t *)a, (const uint64_t *)b);
 }
 
-/* Fp2 squaring: (a0 + a1)(a0 - a1) + 2 a0 a1 u, two inlined products. */
-CK_ADX_TARGET void ck_fp2_sqr_adx_impl(ck_fp2 *out, const ck_fp2 *a) {
-    uint64_t s[6], d[6], m[6];
-    ck_fp_add_inl(s, a->c0.l, a->c1.l);
-    ck_fp_sub_inl(d, a->c0.l, a->c1.l);
-    ck_fp_mul_adx_inl(m, a->c0.l, a->c1.l);
-    ck_fp_mul_adx_inl(out->c0.l, s, d);
-    ck_fp_add_inl(out->c1.l, m, m);
-}
+CK_ADX_TARGET void ck_fp2_sqr_adx_impl(ck_fp2 *out, const ck_fp2 *a) { ck_fp2_sqr_adx_inl((uint64_t *)out, (const uint64_t *)a); }
 
 CK_ADX_TARGET void ck_fp2_mul_chain_adx_impl(ck_fp2 *x, const ck_fp2 *y, uint64_t n) {
     for (uint64_t i = 0; i < n; i++) ck_fp2_mul_adx_impl(x, x, y);

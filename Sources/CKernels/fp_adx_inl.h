@@ -352,4 +352,31 @@ static inline __attribute__((always_inline)) void ck_fp_sqr_adx_inl(uint64_t out
     out[5] = C;
 }
 
+/* Fp2 = Fp[u]/(u^2 + 1) on 12 limbs (c0 then c1), the products inlined. Karatsuba:
+ * (a0 + a1 u)(b0 + b1 u) = (a0 b0 - a1 b1) + ((a0 + a1)(b0 + b1) - a0 b0 - a1 b1) u.
+ * out may alias a or b. */
+static inline __attribute__((always_inline)) void
+ck_fp2_mul_adx_inl(uint64_t *out, const uint64_t *a, const uint64_t *b) {
+    uint64_t t0[6], t1[6], sa[6], sb[6], s[6];
+    ck_fp_mul_adx_inl(t0, a, b);
+    ck_fp_mul_adx_inl(t1, a + 6, b + 6);
+    ck_fp_add_inl(sa, a, a + 6);
+    ck_fp_add_inl(sb, b, b + 6);
+    ck_fp_mul_adx_inl(s, sa, sb);
+    ck_fp_sub_inl(out, t0, t1);
+    ck_fp_sub_inl(s, s, t0);
+    ck_fp_sub_inl(out + 6, s, t1);
+}
+
+/* (a0 + a1 u)^2 = (a0 + a1)(a0 - a1) + 2 a0 a1 u: two products. */
+static inline __attribute__((always_inline)) void ck_fp2_sqr_adx_inl(uint64_t *out,
+                                                                     const uint64_t *a) {
+    uint64_t s[6], d[6], m[6];
+    ck_fp_add_inl(s, a, a + 6);
+    ck_fp_sub_inl(d, a, a + 6);
+    ck_fp_mul_adx_inl(m, a, a + 6);
+    ck_fp_mul_adx_inl(out, s, d);
+    ck_fp_add_inl(out + 6, m, m);
+}
+
 #endif

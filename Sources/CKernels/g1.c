@@ -1,4 +1,6 @@
-/* G1 of BLS12-381: y^2 = x^3 + 4 over Fp (bls12-381.md). The arithmetic is curve_core.h. */
+/* G1 of BLS12-381: y^2 = x^3 + 4 over Fp (bls12-381.md). The arithmetic is curve_core.h
+ * and msm_core.h; the MSM and fixed-base setups run in msm_g1_adx.c when the dispatched
+ * Fp product is the mulx/adx one. */
 #include "CKernels.h"
 #include "dispatch.h"
 
@@ -18,29 +20,14 @@ static inline void g1_fp_mul(ck_fp *o, const ck_fp *a, const ck_fp *b) { g1_mul(
 static inline void g1_fp_sqr(ck_fp *o, const ck_fp *a) { g1_sqr(o, a); }
 #define CURVE_INIT() g1_init()
 
-#define CV ck_g1
-#define F ck_fp
-#define FB 48
-#define AFF ck_g1
-#define F_ADD ck_fp_add
-#define F_SUB ck_fp_sub
-#define F_DBL ck_fp_dbl
-#define F_NEG ck_fp_neg
 #define F_MUL g1_fp_mul
 #define F_SQR g1_fp_sqr
-#define F_INV ck_fp_inv
-#define F_EQ ck_fp_equal
-#define F_ISZERO ck_fp_is_zero
-#define F_ZERO ck_fp_set_zero
-#define F_ONE ck_fp_set_one
-#define F_SQRT ck_fp_sqrt
-#define F_LARGEST ck_fp_is_lexicographically_largest
-#define F_TO_BE ck_fp_to_bytes_be
-#define F_FROM_BE ck_fp_from_bytes_be
+#define CURVE_FAST() (g1_mul == ck_fp_mul_adx_impl)
+#define CURVE_FAST_MSM ck_g1_msm_adx_impl
+#define CURVE_FAST_FIXED_BASE ck_g1_fixed_base_many_adx_impl
+#include "g1_field.h"
 #include "curve_core.h"
-
-static void curve_b(ck_fp *b) { ck_fp_from_u64(b, 4); }
-
+#include "msm_core.h"
 #include "curve_api.h"
 
 void ck_g1_generator(ck_g1 *out) {

@@ -1,54 +1,19 @@
 /* G2 of BLS12-381: y^2 = x^3 + 4(u+1) over Fp2 (the M-twist, bls12-381.md). Encodings
  * write each Fp2 coordinate c1 first, then c0; the sort bit compares c1, then c0 when c1
- * is 0. The arithmetic is curve_core.h. */
+ * is 0. The arithmetic is curve_core.h and msm_core.h; the MSM and fixed-base setups run
+ * in msm_g2_adx.c when the dispatched Fp product is the mulx/adx one. */
 #include "CKernels.h"
-
-static int fp2_from_be(ck_fp2 *out, const uint8_t in[96]) {
-    ck_fp2 t;
-    if (ck_fp_from_bytes_be(&t.c1, in) != CK_OK || ck_fp_from_bytes_be(&t.c0, in + 48) != CK_OK) return CK_E_NONCANONICAL;
-    *out = t;
-    return CK_OK;
-}
-
-static void fp2_to_be(uint8_t out[96], const ck_fp2 *a) {
-    ck_fp_to_bytes_be(out, &a->c1);
-    ck_fp_to_bytes_be(out + 48, &a->c0);
-}
-
-static int fp2_largest(const ck_fp2 *a) {
-    if (!ck_fp_is_zero(&a->c1)) return ck_fp_is_lexicographically_largest(&a->c1);
-    return ck_fp_is_lexicographically_largest(&a->c0);
-}
-
-static void fp2_set_zero(ck_fp2 *a) { ck_fp2_set_zero(a); }
+#include "dispatch.h"
 
 #define CURVE_INIT() ((void)0)
-#define CV ck_g2
-#define F ck_fp2
-#define FB 96
-#define AFF ck_g2
-#define F_ADD ck_fp2_add
-#define F_SUB ck_fp2_sub
-#define F_DBL ck_fp2_dbl
-#define F_NEG ck_fp2_neg
 #define F_MUL ck_fp2_mul
 #define F_SQR ck_fp2_sqr
-#define F_INV ck_fp2_inv
-#define F_EQ ck_fp2_equal
-#define F_ISZERO ck_fp2_is_zero
-#define F_ZERO fp2_set_zero
-#define F_ONE ck_fp2_set_one
-#define F_SQRT ck_fp2_sqrt
-#define F_LARGEST fp2_largest
-#define F_TO_BE fp2_to_be
-#define F_FROM_BE fp2_from_be
+#define CURVE_FAST() (ck_dispatch()->fp_mul == ck_fp_mul_adx_impl)
+#define CURVE_FAST_MSM ck_g2_msm_adx_impl
+#define CURVE_FAST_FIXED_BASE ck_g2_fixed_base_many_adx_impl
+#include "g2_field.h"
 #include "curve_core.h"
-
-static void curve_b(ck_fp2 *b) {
-    ck_fp_from_u64(&b->c0, 4);
-    ck_fp_from_u64(&b->c1, 4);
-}
-
+#include "msm_core.h"
 #include "curve_api.h"
 
 void ck_g2_generator(ck_g2 *out) {
@@ -65,7 +30,7 @@ void ck_g2_generator(ck_g2 *out) {
         /* y.c0 */ 0x0c, 0xe5, 0xd5, 0x27, 0x72, 0x7d, 0x6e, 0x11, 0x8c, 0xc9, 0xcd, 0xc6, 0xda, 0x2e, 0x35, 0x1a, 0xad, 0xfd, 0x9b, 0xaa,
         0x8c, 0xbd, 0xd3, 0xa7, 0x6d, 0x42, 0x9a, 0x69, 0x51, 0x60, 0xd1, 0x2c, 0x92, 0x3a, 0xc9, 0xcc, 0x3b, 0xac, 0xa2, 0x89,
         0xe1, 0x93, 0x54, 0x86, 0x08, 0xb8, 0x28, 0x01};
-    fp2_from_be(&out->x, g);
-    fp2_from_be(&out->y, g + 96);
+    g2f_from_be(&out->x, g);
+    g2f_from_be(&out->y, g + 96);
     out->inf = 0;
 }

@@ -131,3 +131,32 @@ private func randomFr(_ next: () -> UInt64) -> Fr {
     ck_g2_msm_naive(&naive2, p2.map(\.raw), Array(ks.prefix(300)).flatMap(\.bytes), 300)
     #expect(try G2Point.msm(p2, Array(ks.prefix(300)), threads: 2) == G2Point(raw: naive2))
 }
+
+@Test func msmHandlesRepeatedPointsAndFullWidthScalars() throws {
+    // One point and its negation many times over: a batch then doubles buckets and cancels
+    // P + (-P). Raw 256-bit scalars up to 2^256 - 1 (not reduced) fill the top window.
+    let next = rng(41)
+    let g1 = G1Point.generator.multiplied(by: Fr(3)), g2 = G2Point.generator.multiplied(by: Fr(5))
+    for n in [40, 700] {
+        let signs = (0..<n).map { i in i % 3 == 1 }
+        let p1 = signs.map { $0 ? (-g1).raw : g1.raw }, p2 = signs.map { $0 ? (-g2).raw : g2.raw }
+        var bytes: [UInt8] = []
+        for i in 0..<n {
+            switch i % 4 {
+            case 0: bytes += [UInt8](repeating: 0xff, count: 32)
+            case 1: bytes += le64Bytes(UInt64(i % 5)) + [UInt8](repeating: 0, count: 24)
+            default: bytes += (0..<4).flatMap { _ in le64Bytes(next()) }
+            }
+        }
+        var naive1 = ck_g1(), naive2 = ck_g2()
+        ck_g1_msm_naive(&naive1, p1, bytes, n)
+        ck_g2_msm_naive(&naive2, p2, bytes, n)
+        for t: UInt32 in [1, 2] {
+            var o1 = ck_g1(), o2 = ck_g2()
+            #expect(ck_g1_msm(&o1, p1, bytes, n, t) == CK_OK)
+            #expect(G1Point(raw: o1) == G1Point(raw: naive1), "G1 n=\(n) threads=\(t)")
+            #expect(ck_g2_msm(&o2, p2, bytes, n, t) == CK_OK)
+            #expect(G2Point(raw: o2) == G2Point(raw: naive2), "G2 n=\(n) threads=\(t)")
+        }
+    }
+}
