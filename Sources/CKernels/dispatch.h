@@ -45,7 +45,11 @@ void ck_fp2_mul_chain_adx_impl(ck_fp2 *x, const ck_fp2 *y, uint64_t n);
 /* The MSMs and fixed-base setups with the mulx/adx product inlined (msm_g1_adx.c,
  * msm_g2_adx.c), the same contracts as ck_g1_msm / ck_g1_fixed_base_many. */
 int ck_g1_msm_adx_impl(ck_g1 *out, const ck_g1 *points, const uint8_t *scalars, size_t n, uint32_t threads);
+/* The G1 and G2 MSMs with their batch additions on AVX-512 IFMA (msm_g1_ifma.c,
+ * msm_g2_ifma.c): callable only when the CPU has CK_CPU_ADX and CK_CPU_AVX512IFMA. */
+int ck_g1_msm_ifma_impl(ck_g1 *out, const ck_g1 *points, const uint8_t *scalars, size_t n, uint32_t threads);
 int ck_g2_msm_adx_impl(ck_g2 *out, const ck_g2 *points, const uint8_t *scalars, size_t n, uint32_t threads);
+int ck_g2_msm_ifma_impl(ck_g2 *out, const ck_g2 *points, const uint8_t *scalars, size_t n, uint32_t threads);
 int ck_g1_fixed_base_many_adx_impl(ck_g1 *out, const ck_g1 *base, const uint8_t *scalars, size_t n);
 int ck_g2_fixed_base_many_adx_impl(ck_g2 *out, const ck_g2 *base, const uint8_t *scalars, size_t n);
 int ck_poseidon_permute_adx_impl(ck_fr *state, const ck_poseidon_params *p);

@@ -22,6 +22,7 @@ static __attribute__((noinline)) void g1_adx_sqr_call(ck_fp *o, const ck_fp *a) 
  * curve_core.h stay unused here. */
 #pragma GCC diagnostic ignored "-Wunused-function"
 #include "curve_core.h"
+#include "g1_endo.h"
 #include "msm_core.h"
 
 CK_ADX_TARGET int ck_g1_msm_adx_impl(ck_g1 *out, const ck_g1 *points, const uint8_t *scalars, size_t n, uint32_t threads) {

@@ -266,7 +266,8 @@ public enum Groth16 {
     /// acc = ic_0 + Σ x_i·ic_{i+1}, after the input count check.
     static func accumulate(_ vk: VerifyingKey, _ inputs: [Fr]) throws(Groth16.Error) -> G1Point {
         guard inputs.count + 1 == vk.ic.count else { throw .inputCount(expected: vk.ic.count - 1, got: inputs.count) }
-        do { return vk.ic[0] + (try G1Point.msm(Array(vk.ic.dropFirst()), inputs, threads: 1)) } catch { throw .msm("\(error)") }
+        // ic[0] joins the MSM with the scalar 1: one conversion to affine instead of two.
+        do { return try G1Point.msm(vk.ic, [Fr.one] + inputs, threads: 1) } catch { throw .msm("\(error)") }
     }
 
     /// e(A, B) == e(α, β)·e(acc, γ)·e(C, δ), as ML(A,B)·ML(acc,−γ)·ML(C,−δ) after one final

@@ -160,3 +160,110 @@ private func randomFr(_ next: () -> UInt64) -> Fr {
         }
     }
 }
+
+/// The IFMA batch additions and the mulx/adx (or portable) ones give the naive sum (G1, G2):
+/// partial last groups (n not a multiple of 8), repeated points (doublings fall back to
+/// the scalar batch), cancellations and skewed scalars, on one and two threads.
+@Test func msmIFMAAndScalarPathsAgreeWithTheNaiveSum() throws {
+    let next = rng(53)
+    let g = G1Point.generator.multiplied(by: Fr(11))
+    for n in [9, 15, 64, 1001, 4099] {
+        var pts = G1Point.fixedBase(G1Point.generator, (0..<n).map { _ in randomFr(next) }).map(\.raw)
+        if n > 64 { for i in stride(from: 0, to: n, by: 97) { pts[i] = (i % 2 == 0 ? g : -g).raw } }
+        var bytes: [UInt8] = []
+        for i in 0..<n {
+            switch i % 5 {
+            case 0: bytes += le64Bytes(UInt64(i % 3)) + [UInt8](repeating: 0, count: 24)
+            case 1: bytes += [UInt8](repeating: 0xff, count: 32)
+            default: bytes += randomFr(next).bytes
+            }
+        }
+        var naive = ck_g1()
+        ck_g1_msm_naive(&naive, pts, bytes, n)
+        for t: UInt32 in [1, 2] {
+            var s = ck_g1(), f = ck_g1()
+            #expect(ck_g1_msm_scalar(&s, pts, bytes, n, t) == CK_OK)
+            #expect(G1Point(raw: s) == G1Point(raw: naive), "scalar n=\(n) threads=\(t)")
+            let rc = ck_g1_msm_ifma(&f, pts, bytes, n, t)
+            if rc == CK_E_UNSUPPORTED { continue }  // this CPU has no AVX-512 IFMA
+            #expect(rc == CK_OK)
+            #expect(G1Point(raw: f) == G1Point(raw: naive), "ifma n=\(n) threads=\(t)")
+        }
+        guard n <= 1001 else { continue }
+        var q2 = G2Point.fixedBase(G2Point.generator, (0..<n).map { _ in randomFr(next) }).map(\.raw)
+        if n > 64 { q2[3] = q2[0]; q2[5] = (-G2Point(raw: q2[0])).raw }
+        var naive2 = ck_g2()
+        ck_g2_msm_naive(&naive2, q2, bytes, n)
+        var s2 = ck_g2(), f2 = ck_g2()
+        #expect(ck_g2_msm_scalar(&s2, q2, bytes, n, 2) == CK_OK)
+        #expect(G2Point(raw: s2) == G2Point(raw: naive2), "G2 scalar n=\(n)")
+        let rc2 = ck_g2_msm_ifma(&f2, q2, bytes, n, 2)
+        if rc2 != CK_E_UNSUPPORTED {
+            #expect(rc2 == CK_OK)
+            #expect(G2Point(raw: f2) == G2Point(raw: naive2), "G2 ifma n=\(n)")
+        }
+    }
+}
+
+/// Up to 8 terms take Straus' shared doubling chain, on G1 with each scalar split around
+/// x^2 by the endomorphism: scalars at the split's edges (0, 1, x^2 - 1, x^2, x^2 + 1,
+/// r - 1, 2^128, 2^256 - 1) against the naive sum of windowed multiplications.
+@Test func fewTermMSMSplitsScalarsAtTheEdges() throws {
+    let x2: [UInt8] = le64Bytes(0x0000_0001_0000_0000) + le64Bytes(0xac45_a401_0001_a402) + [UInt8](repeating: 0, count: 16)
+    func plus(_ a: [UInt8], _ d: Int) -> [UInt8] {
+        var v = a, carry = d
+        for i in 0..<32 where carry != 0 {
+            let s = Int(v[i]) + carry
+            v[i] = UInt8(truncatingIfNeeded: s)
+            carry = s >> 8  // -1 on a borrow (arithmetic shift)
+        }
+        return v
+    }
+    let rMinus1 = (Fr.zero - .one).bytes
+    var pow128 = [UInt8](repeating: 0, count: 32)
+    pow128[16] = 1
+    let edges: [[UInt8]] = [[UInt8](repeating: 0, count: 32), plus([UInt8](repeating: 0, count: 32), 1), plus(x2, -1), x2, plus(x2, 1),
+                            rMinus1, pow128, [UInt8](repeating: 0xff, count: 32)]
+    let next = rng(59)
+    let pts = (0..<8).map { _ in G1Point.generator.multiplied(by: randomFr(next)) }
+    let q2 = (0..<8).map { _ in G2Point.generator.multiplied(by: randomFr(next)) }
+    for n in 1...8 {
+        for shift in 0..<edges.count {
+            let bytes = (0..<n).flatMap { edges[($0 + shift) % edges.count] }
+            var o = ck_g1(), naive = ck_g1()
+            #expect(ck_g1_msm(&o, pts.prefix(n).map(\.raw), bytes, n, 1) == CK_OK)
+            ck_g1_msm_naive(&naive, pts.prefix(n).map(\.raw), bytes, n)
+            #expect(G1Point(raw: o) == G1Point(raw: naive), "G1 n=\(n) shift=\(shift)")
+            var o2 = ck_g2(), naive2 = ck_g2()
+            #expect(ck_g2_msm(&o2, q2.prefix(n).map(\.raw), bytes, n, 1) == CK_OK)
+            ck_g2_msm_naive(&naive2, q2.prefix(n).map(\.raw), bytes, n)
+            #expect(G2Point(raw: o2) == G2Point(raw: naive2), "G2 n=\(n) shift=\(shift)")
+        }
+    }
+}
+
+/// 2^18 points of known discrete log h_i (P_i = h_i·G), so Σ k_i·P_i = (Σ k_i·h_i)·G: an
+/// oracle cheap at a size whose window (c = 15) takes the segmented bucket reduction.
+/// Half the scalars are one full-width value, so every window crowds one bucket and its
+/// overflow sum is folded in before the reduction.
+@Test func largeMSMMatchesTheSumOfDiscreteLogs() throws {
+    let next = rng(61)
+    let n = 1 << 18
+    let hs = (0..<n).map { _ in randomFr(next) }
+    let pts = G1Point.fixedBase(G1Point.generator, hs).map(\.raw)
+    let same = randomFr(next)
+    let ks = (0..<n).map { i in i % 2 == 0 ? same : (i % 7 == 1 ? Fr.zero : randomFr(next)) }
+    // (full-width scalars up to r: from 2^14 buckets on, c = 15 here)
+    var log = Fr.zero
+    for i in 0..<n { log += ks[i] * hs[i] }
+    let expected = G1Point.generator.multiplied(by: log)
+    let bytes = ks.flatMap(\.bytes)
+    var s = ck_g1(), f = ck_g1()
+    #expect(ck_g1_msm_scalar(&s, pts, bytes, n, 2) == CK_OK)
+    #expect(G1Point(raw: s) == expected)
+    let rc = ck_g1_msm_ifma(&f, pts, bytes, n, 2)
+    if rc != CK_E_UNSUPPORTED {
+        #expect(rc == CK_OK)
+        #expect(G1Point(raw: f) == expected)
+    }
+}

@@ -422,6 +422,13 @@ int ck_g2_equal(const ck_g2 *a, const ck_g2 *b);
  * n × 32-byte LE. CK_E_ARG when memory runs out. */
 int ck_g1_msm(ck_g1 *out, const ck_g1 *points, const uint8_t *scalars, size_t n, uint32_t threads);
 int ck_g2_msm(ck_g2 *out, const ck_g2 *points, const uint8_t *scalars, size_t n, uint32_t threads);
+/* The MSMs forced onto one path, for tests that compare them: without IFMA (mulx/adx or
+ * portable), and with the batch additions on AVX-512 IFMA (CK_E_UNSUPPORTED when the CPU
+ * lacks ADX or AVX-512 IFMA). ck_g1_msm / ck_g2_msm take the IFMA one when they can. */
+int ck_g1_msm_scalar(ck_g1 *out, const ck_g1 *points, const uint8_t *scalars, size_t n, uint32_t threads);
+int ck_g1_msm_ifma(ck_g1 *out, const ck_g1 *points, const uint8_t *scalars, size_t n, uint32_t threads);
+int ck_g2_msm_scalar(ck_g2 *out, const ck_g2 *points, const uint8_t *scalars, size_t n, uint32_t threads);
+int ck_g2_msm_ifma(ck_g2 *out, const ck_g2 *points, const uint8_t *scalars, size_t n, uint32_t threads);
 /* The naive sum of scalar multiples (test oracle). */
 void ck_g1_msm_naive(ck_g1 *out, const ck_g1 *points, const uint8_t *scalars, size_t n);
 void ck_g2_msm_naive(ck_g2 *out, const ck_g2 *points, const uint8_t *scalars, size_t n);

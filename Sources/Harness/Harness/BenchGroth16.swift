@@ -5,7 +5,7 @@ extension BenchRunner {
     /// Groth16 on synthetic circuits (group "snark"): setup (insecure toxic waste), prove
     /// with the time split per phase, verify against a 3-pair multi-pairing of the same run.
     static func runGroth16Bench(quick: Bool, repeats: Int, minSec: Double, add: (BenchResult) -> Void, log: (String) -> Void) throws {
-        let sizes = quick ? [10, 12] : [10, 12, 14, 16, 18]
+        let sizes = quick ? [10, 12] : [10, 12, 14, 16, 18, 20]
         let g1 = G1Point.generator, g2 = G2Point.generator
         let pairs = [(g1, g2), (g1.doubled(), g2), (g1, g2.doubled())]
         var sink = false
