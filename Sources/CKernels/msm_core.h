@@ -298,11 +298,21 @@ typedef struct {
     int len;
 } msm_term;
 
-static void msm_term_table(msm_term *m, const JAC *p) {
+/* The table entries the digits use: (2j+1)·P for j < size (size = (largest |d| + 1) / 2). */
+static int msm_term_size(const msm_term *m) {
+    int top = 0;
+    for (int i = 0; i < m->len; i++) {
+        int v = m->d[i] < 0 ? -m->d[i] : m->d[i];
+        if (v > top) top = v;
+    }
+    return (top + 1) / 2;
+}
+
+static void msm_term_table(msm_term *m, const JAC *p, int size) {
     JAC p2;
-    jac_dbl(&p2, p);
     m->t[0] = *p;
-    for (int j = 1; j < MSM_NAF_TABLE; j++) jac_add(&m->t[j], &m->t[j - 1], &p2);
+    if (size > 1) jac_dbl(&p2, p);
+    for (int j = 1; j < size; j++) jac_add(&m->t[j], &m->t[j - 1], &p2);
 }
 
 /* Σ k_i·P_i for n <= MSM_SMALL_MAX terms. With CURVE_ENDO (G1) each scalar is split as
@@ -326,15 +336,16 @@ static void msm_small(JAC *out, const AFF *points, const uint8_t *scalars, size_
         uint64_t q[5];
         CURVE_ENDO_SPLIT(q, k); /* k becomes the remainder */
         msm_term *a = &terms[m], *b = &terms[m + 1];
-        msm_term_table(a, &p);
-        for (int j = 0; j < MSM_NAF_TABLE; j++) CURVE_ENDO_MAP(&b->t[j], &a->t[j]);
         a->len = msm_wnaf(a->d, k);
         b->len = msm_wnaf(b->d, q);
+        int sa = msm_term_size(a), sb = msm_term_size(b);
+        msm_term_table(a, &p, sa > sb ? sa : sb);
+        for (int j = 0; j < sb; j++) CURVE_ENDO_MAP(&b->t[j], &a->t[j]);
         m += 2;
 #else
         msm_term *a = &terms[m++];
-        msm_term_table(a, &p);
         a->len = msm_wnaf(a->d, k);
+        msm_term_table(a, &p, msm_term_size(a));
 #endif
     }
     for (size_t t = 0; t < m; t++)
