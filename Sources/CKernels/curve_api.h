@@ -65,6 +65,13 @@ int FN(_in_subgroup)(const AFF *a) {
     return jac_in_subgroup(&j);
 }
 
+int FN(_in_subgroup_by_order)(const AFF *a) {
+    CURVE_INIT();
+    JAC j;
+    to_jac(&j, a);
+    return jac_in_subgroup_by_order(&j);
+}
+
 int FN(_equal)(const AFF *a, const AFF *b) {
     CURVE_INIT();
     if (a->inf || b->inf) return a->inf && b->inf;

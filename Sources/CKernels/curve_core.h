@@ -253,11 +253,37 @@ static const uint8_t group_order_le[32] = {
     0x01, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xfe, 0x5b, 0xfe, 0xff, 0x02, 0xa4, 0xbd, 0x53,
     0x05, 0xd8, 0xa1, 0x09, 0x08, 0xd8, 0x39, 0x33, 0x48, 0x7d, 0x9d, 0x29, 0x53, 0xa7, 0xed, 0x73};
 
-/* r·p == O (the prime-order subgroup check). */
-static int jac_in_subgroup(const JAC *p) {
+/* r·p == O: the definition of the prime-order subgroup (a test oracle where the curve
+ * has a faster check). */
+static int jac_in_subgroup_by_order(const JAC *p) {
     JAC t;
     jac_mul(&t, p, group_order_le);
     return jac_is_inf(&t);
+}
+
+/* k·p for a 64-bit k, double and add from the top bit (the BLS parameter |x| has six
+ * bits set: 63 doublings and 5 additions). */
+static void jac_mul_u64(JAC *out, const JAC *p, uint64_t k) {
+    JAC acc;
+    jac_set_inf(&acc);
+    for (int b = 63; b >= 0; b--) {
+        jac_dbl(&acc, &acc);
+        if ((k >> b) & 1) jac_add(&acc, &acc, p);
+    }
+    *out = acc;
+}
+
+/* The prime-order subgroup check: the includer's endomorphism test when it defines
+ * CURVE_SUBGROUP_FAST (g1_endo.h, g2_endo.h), else r·p == O. */
+#ifdef CURVE_SUBGROUP_FAST
+static int CURVE_SUBGROUP_FAST(const JAC *p);
+#endif
+static int jac_in_subgroup(const JAC *p) {
+#ifdef CURVE_SUBGROUP_FAST
+    return CURVE_SUBGROUP_FAST(p);
+#else
+    return jac_in_subgroup_by_order(p);
+#endif
 }
 
 /* ---- Public point type: affine coordinates in Montgomery form, with an infinity flag. ---- */

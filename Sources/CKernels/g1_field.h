@@ -40,6 +40,8 @@ static inline int g1f_equal(const ck_fp *a, const ck_fp *b) {
 #define F_LARGEST ck_fp_is_lexicographically_largest
 #define F_TO_BE ck_fp_to_bytes_be
 #define F_FROM_BE ck_fp_from_bytes_be
+/* phi(P) + x^2·P == O (g1_endo.h) */
+#define CURVE_SUBGROUP_FAST g1_in_subgroup_fast
 
 /* b = 4 */
 static void curve_b(ck_fp *b) { ck_fp_from_u64(b, 4); }

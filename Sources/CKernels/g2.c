@@ -13,6 +13,7 @@
 #define CURVE_FAST_FIXED_BASE ck_g2_fixed_base_many_adx_impl
 #include "g2_field.h"
 #include "curve_core.h"
+#include "g2_endo.h"
 #include "msm_core.h"
 /* The MSM on the fast path: IFMA batch additions when the CPU has them and they are not
  * switched off (SPBENCH_FORCE_PORTABLE), else the mulx/adx one. */
@@ -56,4 +57,15 @@ int ck_g2_msm_ifma(ck_g2 *out, const ck_g2 *points, const uint8_t *scalars, size
     const uint32_t need = CK_CPU_ADX | CK_CPU_AVX512IFMA;
     if ((ck_cpu_features() & need) != need) return CK_E_UNSUPPORTED;
     return ck_g2_msm_ifma_impl(out, points, scalars, n, threads);
+}
+
+void ck_g2_psi(ck_g2 *out, const ck_g2 *a) {
+    if (a->inf) {
+        *out = *a;
+        return;
+    }
+    JAC j;
+    jac_from_aff(&j, a);
+    g2_psi(&j, &j);
+    jac_to_aff(out, &j);
 }

@@ -68,6 +68,8 @@ static int g2f_largest(const ck_fp2 *a) {
 #define F_LARGEST g2f_largest
 #define F_TO_BE g2f_to_be
 #define F_FROM_BE g2f_from_be
+/* psi(P) == |x|·P (g2_endo.h) */
+#define CURVE_SUBGROUP_FAST g2_in_subgroup_fast
 
 /* b' = 4(u + 1) */
 static void curve_b(ck_fp2 *b) {

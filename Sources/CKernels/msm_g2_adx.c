@@ -21,6 +21,7 @@ static __attribute__((noinline)) void g2_adx_sqr_call(ck_fp2 *o, const ck_fp2 *a
  * curve_core.h stay unused here. */
 #pragma GCC diagnostic ignored "-Wunused-function"
 #include "curve_core.h"
+#include "g2_endo.h"
 #include "msm_core.h"
 
 CK_ADX_TARGET int ck_g2_msm_adx_impl(ck_g2 *out, const ck_g2 *points, const uint8_t *scalars, size_t n, uint32_t threads) {

@@ -267,3 +267,97 @@ private func randomFr(_ next: () -> UInt64) -> Fr {
         #expect(G1Point(raw: f) == expected)
     }
 }
+
+private func fpFromHex(_ hex: String) -> ck_fp {
+    var bytes = [UInt8](repeating: 0, count: 48)
+    let digits = Array(hex.utf8).map { c -> UInt8 in c <= 57 ? c - 48 : c - 87 }
+    let padded = [UInt8](repeating: 0, count: 96 - digits.count) + digits
+    for i in 0..<48 { bytes[i] = padded[2 * i] << 4 | padded[2 * i + 1] }
+    var f = ck_fp()
+    _ = ck_fp_from_bytes_be(&f, bytes)
+    return f
+}
+
+/// The endomorphism subgroup tests (G1: phi(P) + x^2·P == O, G2: psi(P) == x·P) against
+/// the definition r·P == O: generator multiples (in), random curve points, their r-multiples
+/// (pure cofactor torsion) and subgroup points plus such torsion (all out).
+@Test func endomorphismSubgroupChecksAgreeWithTheGroupOrder() throws {
+    let next = rng(67)
+    let order = (Fr.zero - .one).bytes.enumerated().map { $0.offset == 0 ? $0.element &+ 1 : $0.element }  // r, LE
+    func randomFp() -> ck_fp {
+        var f = ck_fp()
+        var bytes = (0..<6).flatMap { _ in le64Bytes(next()) }
+        bytes[0] &= 0x1f
+        if ck_fp_from_bytes_be(&f, bytes) != CK_OK { return randomFp() }
+        return f
+    }
+    func curveG1() -> ck_g1 {
+        while true {
+            var x = randomFp(), x2 = ck_fp(), x3 = ck_fp(), rhs = ck_fp(), b = ck_fp(), y = ck_fp()
+            ck_fp_mul(&x2, &x, &x)
+            ck_fp_mul(&x3, &x2, &x)
+            ck_fp_from_u64(&b, 4)
+            ck_fp_add(&rhs, &x3, &b)
+            if ck_fp_sqrt(&y, &rhs) == CK_OK { return ck_g1(x: x, y: y, inf: 0) }
+        }
+    }
+    func curveG2() -> ck_g2 {
+        while true {
+            var x = ck_fp2(c0: randomFp(), c1: randomFp()), x2 = ck_fp2(), x3 = ck_fp2(), rhs = ck_fp2(), b = ck_fp2(), y = ck_fp2()
+            ck_fp2_mul(&x2, &x, &x)
+            ck_fp2_mul(&x3, &x2, &x)
+            ck_fp_from_u64(&b.c0, 4)
+            ck_fp_from_u64(&b.c1, 4)
+            ck_fp2_add(&rhs, &x3, &b)
+            if ck_fp2_sqrt(&y, &rhs) == CK_OK { return ck_g2(x: x, y: y, inf: 0) }
+        }
+    }
+    var inside = 0, outside = 0
+    for _ in 0..<40 {
+        let p = G1Point.generator.multiplied(by: randomFr(next)).raw
+        var r = curveG1(), t = ck_g1(), pt = ck_g1()
+        ck_g1_mul(&t, &r, order)
+        ck_g1_add(&pt, [p], &t)
+        for var q in [p, r, t, pt] {
+            let fast = ck_g1_in_subgroup(&q), slow = ck_g1_in_subgroup_by_order(&q)
+            #expect(fast == slow)
+            if slow != 0 { inside += 1 } else { outside += 1 }
+        }
+        let p2 = G2Point.generator.multiplied(by: randomFr(next)).raw
+        var r2 = curveG2(), t2 = ck_g2(), pt2 = ck_g2()
+        ck_g2_mul(&t2, &r2, order)
+        ck_g2_add(&pt2, [p2], &t2)
+        for var q in [p2, r2, t2, pt2] {
+            let fast = ck_g2_in_subgroup(&q), slow = ck_g2_in_subgroup_by_order(&q)
+            #expect(fast == slow)
+            if slow != 0 { inside += 1 } else { outside += 1 }
+        }
+    }
+    #expect(inside == 80 && outside == 240)
+}
+
+/// The endomorphisms' constants against EIP-2537's "fast subgroup checks"
+/// (assets/eip-2537/fast_subgroup_checks.md: its beta, given in decimal there, and psi's
+/// coefficients r = c1·v, s = s0 + s1·v): phi(G) = (beta·x, y) is -x^2·G, as its test
+/// phi(P) + x^2·P = 0 needs, and ck_g2_psi(G2) is (conj(x)·r, conj(y)·s). (An older copy
+/// of that page gives the other cube root, 0x1a01…aaac, whose eigenvalue is x^2 - 1.)
+@Test func endomorphismConstantsMatchEIP2537() throws {
+    var beta = fpFromHex("5f19672fdf76ce51ba69c6076a0f77eaddb3a93be6f89688de17d813620a00022e01fffffffefffe")
+    var g = G1Point.generator.raw
+    var phi = g
+    ck_fp_mul(&phi.x, &beta, &g.x)
+    let x2: [UInt8] = le64Bytes(0x0000_0001_0000_0000) + le64Bytes(0xac45_a401_0001_a402) + [UInt8](repeating: 0, count: 16)
+    #expect(G1Point(raw: phi) == -(try G1Point.generator.multiplied(by: x2)))
+    let rc = ck_fp2(c0: ck_fp(), c1: fpFromHex("1a0111ea397fe699ec02408663d4de85aa0d857d89759ad4897d29650fb85f9b409427eb4f49fffd8bfd00000000aaad"))
+    let sc = ck_fp2(c0: fpFromHex("135203e60180a68ee2e9c448d77a2cd91c3dedd930b1cf60ef396489f61eb45e304466cf3e67fa0af1ee7b04121bdea2"),
+                    c1: fpFromHex("06af0e0437ff400b6831e36d6bd17ffe48395dabc2d3435e77f76e17009241c5ee67992f72ec05f4c81084fbede3cc09"))
+    var h = G2Point.generator.raw
+    var expected = h, cx = ck_fp2(), cy = ck_fp2(), rcv = rc, scv = sc
+    ck_fp2_conj(&cx, &h.x)
+    ck_fp2_conj(&cy, &h.y)
+    ck_fp2_mul(&expected.x, &cx, &rcv)
+    ck_fp2_mul(&expected.y, &cy, &scv)
+    var psi = ck_g2()
+    ck_g2_psi(&psi, &h)
+    #expect(G2Point(raw: psi) == G2Point(raw: expected))
+}

@@ -416,6 +416,13 @@ int ck_g1_is_on_curve(const ck_g1 *a);
 int ck_g2_is_on_curve(const ck_g2 *a);
 int ck_g1_in_subgroup(const ck_g1 *a);
 int ck_g2_in_subgroup(const ck_g2 *a);
+/* r·a == O, the definition the checks above use a faster endomorphism test for (G1:
+ * phi(P) + x^2·P == O; G2: psi(P) == x·P); a test oracle. */
+int ck_g1_in_subgroup_by_order(const ck_g1 *a);
+int ck_g2_in_subgroup_by_order(const ck_g2 *a);
+/* The untwist-Frobenius-twist endomorphism of the G2 curve:
+ * psi(x, y) = (conj(x)/(u+1)^((p-1)/3), conj(y)/(u+1)^((p-1)/2)). */
+void ck_g2_psi(ck_g2 *out, const ck_g2 *a);
 int ck_g1_equal(const ck_g1 *a, const ck_g1 *b);
 int ck_g2_equal(const ck_g2 *a, const ck_g2 *b);
 /* Σ k_i·P_i (Pippenger, signed digits, windows split over `threads` threads); scalars:
