@@ -4,6 +4,7 @@
  *   CK_NTT_MUL_LAZY(o, x, w)  the same for x < 2r (any 256-bit value) and w < r, giving
  *                        o < r: the operand order each multiplication needs for that
  *                        (the running value of its word-by-word reduction stays < 2r)
+ *   CK_NTT_LAZY(lo, hi, v, t)  optional: the additions of the butterfly (ck_ntt_lazy below)
  *   CK_NTT_NAME(x)       the name of an entry point of this implementation
  *   CK_NTT_TARGET        function attributes of this implementation (may be empty)
  *
@@ -12,11 +13,13 @@
  * 2m elements with the twiddle omega_{2m}^j = omega^(j n / 2m). The output is in natural
  * order. Member `id` of a team of T does these phases, separated by team barriers:
  *   1. its share of the twiddle tables (one per stage, contiguous: n - 1 elements) and
- *      of the bit reversal;
+ *      of the bit reversal (in tiles that visit each cache line once);
  *   2. all stages with m < 2^L on whole blocks of 2^L elements (blocks split between
  *      members), depth first inside a block (the block stays in L2);
  *   3. the remaining stages on groups of columns (ntt_team.h), each copied into the
- *      member's scratch and taken through all those stages at once. */
+ *      member's scratch and taken through all those stages at once (the copy in is fused
+ *      with the first of them and the copy out with the last, so that the memory traffic
+ *      overlaps the multiplications). */
 #include "fr_arith.h"
 #include "ntt_team.h"
 
@@ -79,12 +82,16 @@ static inline __attribute__((always_inline)) void ck_ntt_lazy(uint64_t lo[4], ui
 #endif
 #endif
 
+#ifndef CK_NTT_LAZY
+#define CK_NTT_LAZY(lo, hi, v, t) ck_ntt_lazy((lo), (hi), (v), (t))
+#endif
+
 /* lo, hi = lo + hi*w, lo - hi*w (inputs and outputs in [0, 2r); w < r) */
 CK_NTT_INL void CK_NTT_NAME(butterfly)(ck_fr *lo, ck_fr *hi, const ck_fr *w) {
     uint64_t t[4], u[4];
     CK_NTT_MUL_LAZY(t, hi->l, w->l);
     memcpy(u, lo->l, sizeof u);
-    ck_ntt_lazy(lo->l, hi->l, u, t);
+    CK_NTT_LAZY(lo->l, hi->l, u, t);
 }
 
 /* The twiddle is 1. */
@@ -92,7 +99,7 @@ CK_NTT_INL void CK_NTT_NAME(butterfly1)(ck_fr *lo, ck_fr *hi) {
     uint64_t t[4], u[4];
     ck_fr_reduce_once(t, hi->l);
     memcpy(u, lo->l, sizeof u);
-    ck_ntt_lazy(lo->l, hi->l, u, t);
+    CK_NTT_LAZY(lo->l, hi->l, u, t);
 }
 
 static inline size_t CK_NTT_NAME(share)(size_t total, uint32_t id, uint32_t members) {
@@ -107,6 +114,63 @@ static inline uint64_t CK_NTT_NAME(bit_reverse)(uint64_t x, uint32_t bits) {
     for (uint32_t i = 0; i < bits; i++) r |= ((x >> i) & 1) << (bits - 1 - i);
     return r;
 #endif
+}
+
+/* The bit-reversal permutation, member id's share. Small arrays: swap i with rev(i). Larger
+ * ones go in tiles: write i = (h, m, l) with h the top q bits and l the low q bits, so
+ * rev(i) = (rev l, rev m, rev h). Tile m (rows h of 2^q consecutive elements, 2^(log_n-q)
+ * elements apart) trades places with tile rev(m), transposed; both tiles are read into a
+ * buffer whole and written back row by row, so every cache line and page is visited once
+ * per pass instead of once per element. */
+#define CK_NTT_PERMUTE_Q 4u
+static CK_NTT_TARGET void CK_NTT_NAME(permute)(ck_fr *restrict a, uint32_t log_n, uint32_t id, uint32_t members) {
+    const size_t n = (size_t)1 << log_n;
+    if (log_n < 2 * CK_NTT_PERMUTE_Q + 2) {
+        size_t lo = CK_NTT_NAME(share)(n, id, members), hi = CK_NTT_NAME(share)(n, id + 1, members);
+        for (size_t i = lo; i < hi; i++) {
+            size_t r = (size_t)CK_NTT_NAME(bit_reverse)(i, log_n);
+            if (i < r) {
+                ck_fr t = a[i];
+                a[i] = a[r];
+                a[r] = t;
+            }
+        }
+        return;
+    }
+    enum { Q = 1u << CK_NTT_PERMUTE_Q };
+    const uint32_t q = CK_NTT_PERMUTE_Q, mbits = log_n - 2 * q, hshift = log_n - q;
+    ck_fr tile[Q * Q], mate[Q * Q];
+    uint8_t rq[Q];
+    for (uint32_t i = 0; i < Q; i++) rq[i] = (uint8_t)CK_NTT_NAME(bit_reverse)(i, q);
+    /* Member id takes the tiles m <= rev(m) (each with its mate) that start at tile counts
+     * done so far in its share of all 2^mbits tiles: the low m have more partners above
+     * them, so an even split of m alone would leave the first member three times the work. */
+    const size_t tiles = (size_t)1 << mbits;
+    const size_t w0 = CK_NTT_NAME(share)(tiles, id, members), w1 = CK_NTT_NAME(share)(tiles, id + 1, members);
+    size_t done = 0;
+    for (size_t m = 0; m < tiles && done < w1; m++) {
+        const size_t mr = (size_t)CK_NTT_NAME(bit_reverse)(m, mbits);
+        if (mr < m) continue; /* done with its mate */
+        const size_t at = done;
+        done += mr == m ? 1 : 2;
+        if (at < w0) continue;
+        ck_fr *t0 = a + (m << q), *t1 = a + (mr << q); /* the same tile when mr == m */
+        for (size_t h = 0; h < Q; h++) memcpy(tile + h * Q, t0 + (h << hshift), sizeof(ck_fr) * Q);
+        const ck_fr *src = tile;
+        if (mr != m) {
+            for (size_t h = 0; h < Q; h++) memcpy(mate + h * Q, t1 + (h << hshift), sizeof(ck_fr) * Q);
+            src = mate;
+            /* tile rev(m) row h, column l gets tile m row rev(l), column rev(h) */
+            for (size_t h = 0; h < Q; h++) {
+                ck_fr *restrict row = t1 + (h << hshift);
+                for (size_t l = 0; l < Q; l++) row[l] = tile[rq[l] * Q + rq[h]];
+            }
+        }
+        for (size_t h = 0; h < Q; h++) {
+            ck_fr *restrict row = t0 + (h << hshift);
+            for (size_t l = 0; l < Q; l++) row[l] = src[rq[l] * Q + rq[h]];
+        }
+    }
 }
 
 /* out = a * x^e for a small exponent (square and multiply over the bits of e). */
@@ -143,17 +207,7 @@ CK_NTT_TARGET void CK_NTT_NAME(ck_fr_ntt_member)(void *vjob, uint32_t id, uint32
             }
         }
     }
-    {
-        size_t lo = CK_NTT_NAME(share)(n, id, members), hi = CK_NTT_NAME(share)(n, id + 1, members);
-        for (size_t i = lo; i < hi; i++) {
-            size_t r = (size_t)CK_NTT_NAME(bit_reverse)(i, log_n);
-            if (i < r) {
-                ck_fr t = a[i];
-                a[i] = a[r];
-                a[r] = t;
-            }
-        }
-    }
+    CK_NTT_NAME(permute)(a, log_n, id, members);
     ck_ntt_team_sync(team);
     /* the other stages' tables: stage s twiddle j = top[j << (log_n - 1 - s)] */
     if (job->build_twiddles && log_n >= 2) {
@@ -207,8 +261,20 @@ CK_NTT_TARGET void CK_NTT_NAME(ck_fr_ntt_member)(void *vjob, uint32_t id, uint32
         size_t g0 = CK_NTT_NAME(share)(ngroups, id, members), g1 = CK_NTT_NAME(share)(ngroups, id + 1, members);
         for (size_t g = g0; g < g1; g++) {
             const size_t c0 = g << lc;
-            for (size_t i = 0; i < rows; i++) memcpy(grp + i * cols, a + c0 + (i << lb), cols * sizeof(ck_fr));
-            for (uint32_t t = 0; t < lr; t++) {
+            /* stage lb, fused with the copy in: the loads from memory overlap the products */
+            {
+                const ck_fr *w = tw + (((size_t)1 << lb) - 1) + c0;
+                for (size_t k = 0; k < rows; k += 2) {
+                    const ck_fr *sx = a + c0 + (k << lb), *sy = sx + ((size_t)1 << lb);
+                    ck_fr *restrict x = grp + k * cols, *restrict y = x + cols;
+                    for (size_t c = 0; c < cols; c++) {
+                        x[c] = sx[c];
+                        y[c] = sy[c];
+                        CK_NTT_NAME(butterfly)(x + c, y + c, w + c);
+                    }
+                }
+            }
+            for (uint32_t t = 1; t + 1 < lr; t++) {
                 const size_t h = (size_t)1 << t;
                 const ck_fr *ts = tw + (((size_t)1 << (lb + t)) - 1);
                 for (size_t k = 0; k < rows; k += 2 * h) {
@@ -219,10 +285,26 @@ CK_NTT_TARGET void CK_NTT_NAME(ck_fr_ntt_member)(void *vjob, uint32_t id, uint32
                     }
                 }
             }
-            for (size_t i = 0; i < rows; i++) {
-                ck_fr *restrict dst = a + c0 + (i << lb);
-                const ck_fr *src = grp + i * cols;
-                for (size_t c = 0; c < cols; c++) ck_fr_reduce_once(dst[c].l, src[c].l);
+            if (lr == 1) {
+                for (size_t i = 0; i < rows; i++) {
+                    ck_fr *restrict dst = a + c0 + (i << lb);
+                    const ck_fr *src = grp + i * cols;
+                    for (size_t c = 0; c < cols; c++) ck_fr_reduce_once(dst[c].l, src[c].l);
+                }
+            } else {
+                /* the last stage, fused with the copy out (reduced to [0, r)) */
+                const size_t h = rows >> 1;
+                const ck_fr *ts = tw + (((size_t)1 << (log_n - 1)) - 1);
+                for (size_t ii = 0; ii < h; ii++) {
+                    ck_fr *restrict x = grp + ii * cols, *restrict y = x + h * cols;
+                    ck_fr *restrict dx = a + c0 + (ii << lb), *restrict dy = dx + (h << lb);
+                    const ck_fr *w = ts + c0 + (ii << lb);
+                    for (size_t c = 0; c < cols; c++) {
+                        CK_NTT_NAME(butterfly)(x + c, y + c, w + c);
+                        ck_fr_reduce_once(dx[c].l, x[c].l);
+                        ck_fr_reduce_once(dy[c].l, y[c].l);
+                    }
+                }
             }
         }
     }
