@@ -52,6 +52,15 @@ int ck_g2_msm_adx_impl(ck_g2 *out, const ck_g2 *points, const uint8_t *scalars, 
 int ck_g2_msm_ifma_impl(ck_g2 *out, const ck_g2 *points, const uint8_t *scalars, size_t n, uint32_t threads);
 int ck_g1_fixed_base_many_adx_impl(ck_g1 *out, const ck_g1 *base, const uint8_t *scalars, size_t n);
 int ck_g2_fixed_base_many_adx_impl(ck_g2 *out, const ck_g2 *base, const uint8_t *scalars, size_t n);
+/* The Fp12 tower, Miller loop and final exponentiation with the mulx/adx Fp2 products
+ * inlined (pairing_adx.c), the same contracts as the ck_fp12_* / ck_*miller_loop /
+ * ck_final_exp functions that call them. */
+void ck_fp12_mul_adx_impl(ck_fp12 *out, const ck_fp12 *a, const ck_fp12 *b);
+void ck_fp12_sqr_adx_impl(ck_fp12 *out, const ck_fp12 *a);
+int ck_fp12_inv_adx_impl(ck_fp12 *out, const ck_fp12 *a);
+void ck_fp12_frobenius_adx_impl(ck_fp12 *out, const ck_fp12 *a, unsigned power);
+void ck_multi_miller_loop_adx_impl(ck_fp12 *out, const ck_g1 *ps, const ck_g2 *qs, size_t n);
+void ck_final_exp_adx_impl(ck_fp12 *out, const ck_fp12 *f);
 int ck_poseidon_permute_adx_impl(ck_fr *state, const ck_poseidon_params *p);
 int ck_poseidon_hash_many_adx_impl(ck_fr *out, const ck_poseidon_params *p, const ck_fr *tag,
                                    const ck_fr *inputs, size_t n);

@@ -1,22 +1,14 @@
-/* Private: the Fp6 and Fp12 helpers fp12.c exports to pairing.c (not in include/).
- * Fp6 = Fp2[v]/(v^3 - (u+1)), Fp12 = Fp6[w]/(w^2 - v). Outputs may alias inputs. */
+/* Private: helpers of the Fp6/Fp12 tower (fp12.c, pairing.c, pairing_adx.c; not in
+ * include/): the Frobenius coefficients and inline Fp/Fp2 additions. The tower itself is
+ * fp12_core.h. Fp6 = Fp2[v]/(v^3 - (u+1)), Fp12 = Fp6[w]/(w^2 - v). */
 #ifndef CK_FP12_TOWER_H
 #define CK_FP12_TOWER_H
 
 #include "CKernels.h"
 
-void ck_fp6_add(ck_fp6 *out, const ck_fp6 *a, const ck_fp6 *b);
-void ck_fp6_sub(ck_fp6 *out, const ck_fp6 *a, const ck_fp6 *b);
-void ck_fp6_mul(ck_fp6 *out, const ck_fp6 *a, const ck_fp6 *b);
-void ck_fp6_sqr(ck_fp6 *out, const ck_fp6 *a);
-int ck_fp6_inv(ck_fp6 *out, const ck_fp6 *a);
-
-/* f *= l0 + l1*v + l4*v*w: a Miller-loop line with non-zero coefficients only at
- * c0.c0 (l0), c0.c1 (l1) and c1.c1 (l4). */
-void ck_fp12_mul_by_line(ck_fp12 *f, const ck_fp2 *l0, const ck_fp2 *l1, const ck_fp2 *l4);
-/* a^2 for a in the cyclotomic subgroup of order p^4 - p^2 + 1 (any value after the easy
- * part of the final exponentiation); Granger-Scott over Fp4 = Fp2[w^3]. */
-void ck_fp12_cyclotomic_sqr(ck_fp12 *out, const ck_fp12 *a);
+/* gamma_k[i] = xi^(i (p^k - 1) / 6) for i < 6, k < 12 (computed once, fp12.c): a^(p^k) =
+ * sum frob^k(c_i) gamma_k[i] w^i for a = sum c_i w^i (c_i in Fp2). */
+const ck_fp2 *ck_fp12_frob_coeffs(unsigned k);
 
 /* Inline Fp/Fp2 additions for the tower, and an Fp2 product over the dispatched ck_fp_mul
  * (measured faster here than a call to ck_fp2_mul); squares stay ck_fp2_sqr. Values are

@@ -8,7 +8,11 @@
  * running value stays below 2p < 2^382: six limbs between steps, a seventh only inside
  * one, and the limb cleared by a reduction is exactly zero, so it becomes the top limb
  * of the next row. The seven accumulator registers therefore rotate by one per step.
- * One conditional subtraction (cmov, no branch) at the end gives [0, p). */
+ * One conditional subtraction (cmov, no branch) at the end gives [0, p).
+ *
+ * Below them, for lazy reduction: the plain 768-bit product (ck_fp_mul_wide_adx_inl), a
+ * separate Montgomery reduction of a 768-bit value (ck_fp_redc_adx_inl), and the Fp2
+ * product and square built on them. */
 #ifndef CK_FP_ADX_INL_H
 #define CK_FP_ADX_INL_H
 
@@ -352,31 +356,218 @@ static inline __attribute__((always_inline)) void ck_fp_sqr_adx_inl(uint64_t out
     out[5] = C;
 }
 
-/* Fp2 = Fp[u]/(u^2 + 1) on 12 limbs (c0 then c1), the products inlined. Karatsuba:
- * (a0 + a1 u)(b0 + b1 u) = (a0 b0 - a1 b1) + ((a0 + a1)(b0 + b1) - a0 b0 - a1 b1) u.
- * out may alias a or b. */
+/* ---- double-width products and a separate reduction (lazy reduction) ------------- */
+
+/* Row i of a plain product (byte offset OFF = 8i): (A0..A5, Z) += a_i * b with Z zeroed
+ * first (which also clears CF and OF); the finished low limb A0 goes to out[i]. */
+#define FPX_ROW(OFF, A0, A1, A2, A3, A4, A5, Z)                                          \
+    "movq " #OFF "(%[ap]), %[dx]\n\t"                                                    \
+    "xorl %k[" #Z "], %k[" #Z "]\n\t"                                                    \
+    "mulxq 0(%[bp]), %[lo], %[hi]\n\t"                                                   \
+    "adcxq %[lo], " FP_R(A0) "\n\t"                                                      \
+    "adoxq %[hi], " FP_R(A1) "\n\t"                                                      \
+    "mulxq 8(%[bp]), %[lo], %[hi]\n\t"                                                   \
+    "adcxq %[lo], " FP_R(A1) "\n\t"                                                      \
+    "adoxq %[hi], " FP_R(A2) "\n\t"                                                      \
+    "mulxq 16(%[bp]), %[lo], %[hi]\n\t"                                                  \
+    "adcxq %[lo], " FP_R(A2) "\n\t"                                                      \
+    "adoxq %[hi], " FP_R(A3) "\n\t"                                                      \
+    "mulxq 24(%[bp]), %[lo], %[hi]\n\t"                                                  \
+    "adcxq %[lo], " FP_R(A3) "\n\t"                                                      \
+    "adoxq %[hi], " FP_R(A4) "\n\t"                                                      \
+    "mulxq 32(%[bp]), %[lo], %[hi]\n\t"                                                  \
+    "adcxq %[lo], " FP_R(A4) "\n\t"                                                      \
+    "adoxq %[hi], " FP_R(A5) "\n\t"                                                      \
+    "mulxq 40(%[bp]), %[lo], %[hi]\n\t"                                                  \
+    "adcxq %[lo], " FP_R(A5) "\n\t"                                                      \
+    "adoxq %[hi], " FP_R(Z) "\n\t"                                                       \
+    "adcxq %[zero], " FP_R(Z) "\n\t"                                                     \
+    "movq " FP_R(A0) ", %[o" #OFF "]\n\t"
+
+/* out (12 limbs) = a * b, the full 768-bit product, no reduction. a and b may be any
+ * 384-bit values; out must not overlap a or b. 36 MULX. The limbs of out are memory
+ * operands (no pointer register: 12 registers, so it also inlines where a frame pointer
+ * is kept). */
 static inline __attribute__((always_inline)) void
-ck_fp2_mul_adx_inl(uint64_t *out, const uint64_t *a, const uint64_t *b) {
-    uint64_t t0[6], t1[6], sa[6], sb[6], s[6];
-    ck_fp_mul_adx_inl(t0, a, b);
-    ck_fp_mul_adx_inl(t1, a + 6, b + 6);
-    ck_fp_add_inl(sa, a, a + 6);
-    ck_fp_add_inl(sb, b, b + 6);
-    ck_fp_mul_adx_inl(s, sa, sb);
-    ck_fp_sub_inl(out, t0, t1);
-    ck_fp_sub_inl(s, s, t0);
-    ck_fp_sub_inl(out + 6, s, t1);
+ck_fp_mul_wide_adx_inl(uint64_t out[12], const uint64_t a[6], const uint64_t b[6]) {
+    uint64_t R0, R1, R2, R3, R4, R5, R6, lo, hi, dx;
+    const uint64_t *ap = a, *bp = b;
+    __asm__(
+        "movq 0(%[ap]), %[dx]\n\t"
+        "mulxq 0(%[bp]), %[R0], %[R1]\n\t"
+        "xorl %k[lo], %k[lo]\n\t"
+        "mulxq 8(%[bp]), %[lo], %[R2]\n\t"
+        "adcxq %[lo], %[R1]\n\t"
+        "mulxq 16(%[bp]), %[lo], %[R3]\n\t"
+        "adcxq %[lo], %[R2]\n\t"
+        "mulxq 24(%[bp]), %[lo], %[R4]\n\t"
+        "adcxq %[lo], %[R3]\n\t"
+        "mulxq 32(%[bp]), %[lo], %[R5]\n\t"
+        "adcxq %[lo], %[R4]\n\t"
+        "mulxq 40(%[bp]), %[lo], %[R6]\n\t"
+        "adcxq %[lo], %[R5]\n\t"
+        "adcxq %[zero], %[R6]\n\t"
+        "movq %[R0], %[o0]\n\t"
+        FPX_ROW(8, R1, R2, R3, R4, R5, R6, R0)
+        FPX_ROW(16, R2, R3, R4, R5, R6, R0, R1)
+        FPX_ROW(24, R3, R4, R5, R6, R0, R1, R2)
+        FPX_ROW(32, R4, R5, R6, R0, R1, R2, R3)
+        FPX_ROW(40, R5, R6, R0, R1, R2, R3, R4)
+        "movq %[R6], %[o48]\n\t"
+        "movq %[R0], %[o56]\n\t"
+        "movq %[R1], %[o64]\n\t"
+        "movq %[R2], %[o72]\n\t"
+        "movq %[R3], %[o80]\n\t"
+        "movq %[R4], %[o88]\n\t"
+        : [R0] "=&r"(R0), [R1] "=&r"(R1), [R2] "=&r"(R2), [R3] "=&r"(R3), [R4] "=&r"(R4),
+          [R5] "=&r"(R5), [R6] "=&r"(R6), [lo] "=&r"(lo), [hi] "=&r"(hi), [dx] "=&d"(dx),
+          [o0] "=m"(out[0]), [o8] "=m"(out[1]), [o16] "=m"(out[2]), [o24] "=m"(out[3]),
+          [o32] "=m"(out[4]), [o40] "=m"(out[5]), [o48] "=m"(out[6]), [o56] "=m"(out[7]),
+          [o64] "=m"(out[8]), [o72] "=m"(out[9]), [o80] "=m"(out[10]), [o88] "=m"(out[11])
+        : [ap] "r"(ap), [bp] "r"(bp), [zero] "m"(ck_fp_adx_c[7])
+        : "cc", "memory");
 }
 
-/* (a0 + a1 u)^2 = (a0 + a1)(a0 - a1) + 2 a0 a1 u: two products. */
+/* out = t * 2^-384 mod p, fully reduced, for a 768-bit t whose high half t[6..11] is
+ * below p (so t < p * 2^384). Six Montgomery steps on the low half give
+ * U = (t_lo + M p) / 2^384 <= p; U + t_hi < 2p, and one conditional subtraction of p
+ * lands in [0, p). out may alias t. 36 MULX. */
+static inline __attribute__((always_inline)) void ck_fp_redc_adx_inl(uint64_t out[6],
+                                                                     const uint64_t t[12]) {
+    uint64_t R0, R1, R2, R3, R4, R5, R6, H, lo, hi, dx;
+    const uint64_t *tp = t;
+    __asm__(
+        "movq 0(%[tp]), %[R0]\n\t"
+        "movq 8(%[tp]), %[R1]\n\t"
+        "movq 16(%[tp]), %[R2]\n\t"
+        "movq 24(%[tp]), %[R3]\n\t"
+        "movq 32(%[tp]), %[R4]\n\t"
+        "movq 40(%[tp]), %[R5]\n\t"
+        "xorl %k[R6], %k[R6]\n\t"
+        FP_REDS(R0, R1, R2, R3, R4, R5, R6)
+        FP_REDS(R1, R2, R3, R4, R5, R6, R0)
+        FP_REDS(R2, R3, R4, R5, R6, R0, R1)
+        FP_REDS(R3, R4, R5, R6, R0, R1, R2)
+        FP_REDS(R4, R5, R6, R0, R1, R2, R3)
+        FP_REDS(R5, R6, R0, R1, R2, R3, R4)
+        /* U = (R6, R0, R1, R2, R3, R4) <= p; add the high half */
+        "addq 48(%[tp]), %[R6]\n\t"
+        "adcq 56(%[tp]), %[R0]\n\t"
+        "adcq 64(%[tp]), %[R1]\n\t"
+        "adcq 72(%[tp]), %[R2]\n\t"
+        "adcq 80(%[tp]), %[R3]\n\t"
+        "adcq 88(%[tp]), %[R4]\n\t"
+        "movq %[R6], %[R5]\n\t"
+        "movq %[R0], %[H]\n\t"
+        "movq %[R1], %[lo]\n\t"
+        "movq %[R2], %[hi]\n\t"
+        "movq %[R3], %[dx]\n\t"
+        "movq %[R4], %[tp]\n\t"
+        "subq %[p0], %[R5]\n\t"
+        "sbbq %[p1], %[H]\n\t"
+        "sbbq %[p2], %[lo]\n\t"
+        "sbbq %[p3], %[hi]\n\t"
+        "sbbq %[p4], %[dx]\n\t"
+        "sbbq %[p5], %[tp]\n\t"
+        "cmovcq %[R6], %[R5]\n\t"
+        "cmovcq %[R0], %[H]\n\t"
+        "cmovcq %[R1], %[lo]\n\t"
+        "cmovcq %[R2], %[hi]\n\t"
+        "cmovcq %[R3], %[dx]\n\t"
+        "cmovcq %[R4], %[tp]\n\t"
+        : [R0] "=&r"(R0), [R1] "=&r"(R1), [R2] "=&r"(R2), [R3] "=&r"(R3), [R4] "=&r"(R4),
+          [R5] "=&r"(R5), [R6] "=&r"(R6), [H] "=&r"(H), [lo] "=&r"(lo), [hi] "=&r"(hi),
+          [dx] "=&d"(dx), [tp] "+&r"(tp)
+        : [p0] "m"(ck_fp_adx_c[0]), [p1] "m"(ck_fp_adx_c[1]), [p2] "m"(ck_fp_adx_c[2]),
+          [p3] "m"(ck_fp_adx_c[3]), [p4] "m"(ck_fp_adx_c[4]), [p5] "m"(ck_fp_adx_c[5]),
+          [n0] "m"(ck_fp_adx_c[6])
+        : "cc", "memory");
+    out[0] = R5;
+    out[1] = H;
+    out[2] = lo;
+    out[3] = hi;
+    out[4] = dx;
+    out[5] = (uint64_t)tp;
+}
+
+/* Carry helpers for the double-width additions (clang's carry builtins give adc/sbb
+ * chains; the __int128 forms are the fallback). */
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_addcll) && __has_builtin(__builtin_subcll)
+#define CK_FPX_HAVE_CARRY 1
+#endif
+#endif
+static inline __attribute__((always_inline)) uint64_t ck_fpx_adc(uint64_t a, uint64_t b, uint64_t *c) {
+#ifdef CK_FPX_HAVE_CARRY
+    unsigned long long co;
+    uint64_t r = __builtin_addcll(a, b, *c, &co);
+    *c = co;
+    return r;
+#else
+    ck_fp_u128 t = (ck_fp_u128)a + b + *c;
+    *c = (uint64_t)(t >> 64);
+    return (uint64_t)t;
+#endif
+}
+static inline __attribute__((always_inline)) uint64_t ck_fpx_sbb(uint64_t a, uint64_t b, uint64_t *br) {
+#ifdef CK_FPX_HAVE_CARRY
+    unsigned long long bo;
+    uint64_t r = __builtin_subcll(a, b, *br, &bo);
+    *br = bo;
+    return r;
+#else
+    ck_fp_u128 t = (ck_fp_u128)a - b - *br;
+    *br = (uint64_t)(t >> 127);
+    return (uint64_t)t;
+#endif
+}
+
+/* o = a + b on 6 limbs, no reduction (a, b < 2^383 here, so no carry out). */
+static inline __attribute__((always_inline)) void ck_fp_add_nr_inl(uint64_t o[6], const uint64_t a[6],
+                                                                  const uint64_t b[6]) {
+    uint64_t c = 0;
+    for (int i = 0; i < 6; i++) o[i] = ck_fpx_adc(a[i], b[i], &c);
+}
+
+/* Fp2 = Fp[u]/(u^2 + 1) on 12 limbs (c0 then c1), the products inlined, lazy reduction:
+ * t0 = a0 b0, t1 = a1 b1, s = (a0 + a1)(b0 + b1) as 768-bit integers (the sums are not
+ * reduced: < 2p, so s < 4p^2 < 2^764); c1 = s - t0 - t1 = a0 b1 + a1 b0 exactly
+ * (< 2p^2 < p 2^384), c0 = t0 - t1, plus p 2^384 when negative (then in (0, p 2^384));
+ * two reductions. Results fully reduced; out may alias a or b. */
+static inline __attribute__((always_inline)) void
+ck_fp2_mul_adx_inl(uint64_t *out, const uint64_t *a, const uint64_t *b) {
+    uint64_t t0[12], t1[12], s[12], sa[6], sb[6];
+    ck_fp_add_nr_inl(sa, a, a + 6);
+    ck_fp_add_nr_inl(sb, b, b + 6);
+    ck_fp_mul_wide_adx_inl(t0, a, b);
+    ck_fp_mul_wide_adx_inl(t1, a + 6, b + 6);
+    ck_fp_mul_wide_adx_inl(s, sa, sb);
+    uint64_t br = 0;
+    for (int i = 0; i < 12; i++) s[i] = ck_fpx_sbb(s[i], t0[i], &br);
+    br = 0;
+    for (int i = 0; i < 12; i++) s[i] = ck_fpx_sbb(s[i], t1[i], &br);
+    br = 0;
+    for (int i = 0; i < 12; i++) t0[i] = ck_fpx_sbb(t0[i], t1[i], &br);
+    uint64_t m = (uint64_t)0 - br, c = 0;
+    for (int i = 0; i < 6; i++) t0[6 + i] = ck_fpx_adc(t0[6 + i], ck_fp_adx_c[i] & m, &c);
+    ck_fp_redc_adx_inl(out, t0);
+    ck_fp_redc_adx_inl(out + 6, s);
+}
+
+/* (a0 + a1 u)^2 = (a0 + a1)(a0 - a1) + 2 a0 a1 u: two Montgomery products whose first
+ * factors are left unreduced (a0 + a1 < 2p, a0 + p - a1 < 2p, 2 a0 < 2p); with one
+ * factor below 2p and the other below 2p the product's running value stays below 2^383
+ * and its result below 1.5p, so the product's one subtraction still gives [0, p).
+ * out may alias a. */
 static inline __attribute__((always_inline)) void ck_fp2_sqr_adx_inl(uint64_t *out,
                                                                      const uint64_t *a) {
-    uint64_t s[6], d[6], m[6];
-    ck_fp_add_inl(s, a, a + 6);
-    ck_fp_sub_inl(d, a, a + 6);
-    ck_fp_mul_adx_inl(m, a, a + 6);
+    uint64_t s[6], d[6], a2[6], c = 0, br = 0;
+    ck_fp_add_nr_inl(s, a, a + 6);
+    for (int i = 0; i < 6; i++) d[i] = ck_fpx_adc(a[i], ck_fp_adx_c[i], &c);
+    for (int i = 0; i < 6; i++) d[i] = ck_fpx_sbb(d[i], a[6 + i], &br);
+    ck_fp_add_nr_inl(a2, a, a);
+    ck_fp_mul_adx_inl(out + 6, a2, a + 6);
     ck_fp_mul_adx_inl(out, s, d);
-    ck_fp_add_inl(out + 6, m, m);
 }
 
 #endif

@@ -308,3 +308,26 @@ private func fp2(_ a: [UInt8], _ b: [UInt8]) throws -> Fp2 { Fp2(c0: try Fp(byte
     #expect(try #require(nonSquareReal.sqrt()).squared() == nonSquareReal)
     #expect(try #require((u * Fp(9)).sqrt()).squared() == u * Fp(9))
 }
+
+/// Every Fp2 product and square whose four coordinates are edge values (0, 1, 2, p - 1,
+/// p - 2, (p ± 1)/2, 2^380, 2^192 + 1) against GMP componentwise: the lazily reduced
+/// product keeps 768-bit differences and sums near 2p, where a missed correction shows.
+@Test func fp2ProductsOfEdgeValuesAgreeWithGMP() throws {
+    let edges = Array(sampleElements(9, seed: "fp2-edges").prefix(9))
+    for a0 in edges {
+        for a1 in edges {
+            let a = try fp2(a0, a1)
+            let sq = a.squared()
+            let sq0 = try gmpT(1, gmpT(3, a0), gmpT(3, a1)), sq1 = try gmpT(2, gmpT(0, a0, a0), a1)
+            #expect(sq.c0.bytesBE == sq0 && sq.c1.bytesBE == sq1)
+            for b0 in edges {
+                for b1 in edges {
+                    let p = a * (try fp2(b0, b1))
+                    let want0 = try gmpT(1, gmpT(2, a0, b0), gmpT(2, a1, b1))
+                    let want1 = try gmpT(0, gmpT(2, a0, b1), gmpT(2, a1, b0))
+                    #expect(p.c0.bytesBE == want0 && p.c1.bytesBE == want1)
+                }
+            }
+        }
+    }
+}
