@@ -21,16 +21,46 @@ typedef unsigned __int128 ck_fp_u128;
 static const uint64_t ck_fp_modulus[6] = {CK_FP_P0, CK_FP_P1, CK_FP_P2,
                                           CK_FP_P3, CK_FP_P4, CK_FP_P5};
 
+/* Add and subtract with carry: clang's builtins compile to adc/sbb chains (the 128-bit
+ * form compiles to setb/movzx per limb, twice as slow here); other compilers get that. */
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_addcll) && __has_builtin(__builtin_subcll)
+#define CK_FP_HAVE_CARRY_BUILTINS 1
+#endif
+#endif
+
+static inline __attribute__((always_inline)) uint64_t ck_fp_adc(uint64_t a, uint64_t b, uint64_t *carry) {
+#ifdef CK_FP_HAVE_CARRY_BUILTINS
+    unsigned long long c;
+    uint64_t r = __builtin_addcll(a, b, *carry, &c);
+    *carry = c;
+    return r;
+#else
+    ck_fp_u128 t = (ck_fp_u128)a + b + *carry;
+    *carry = (uint64_t)(t >> 64);
+    return (uint64_t)t;
+#endif
+}
+
+static inline __attribute__((always_inline)) uint64_t ck_fp_sbb(uint64_t a, uint64_t b, uint64_t *borrow) {
+#ifdef CK_FP_HAVE_CARRY_BUILTINS
+    unsigned long long c;
+    uint64_t r = __builtin_subcll(a, b, *borrow, &c);
+    *borrow = c;
+    return r;
+#else
+    ck_fp_u128 t = (ck_fp_u128)a - b - *borrow;
+    *borrow = (uint64_t)(t >> 127);
+    return (uint64_t)t;
+#endif
+}
+
 /* out = v - p if v >= p else v (v < 2p). Branch-free. */
 static inline __attribute__((always_inline)) void ck_fp_reduce_once(uint64_t out[6],
                                                                     const uint64_t v[6]) {
     uint64_t d[6];
     uint64_t borrow = 0;
-    for (int i = 0; i < 6; i++) {
-        ck_fp_u128 t = (ck_fp_u128)v[i] - ck_fp_modulus[i] - borrow;
-        d[i] = (uint64_t)t;
-        borrow = (uint64_t)(t >> 127);
-    }
+    for (int i = 0; i < 6; i++) d[i] = ck_fp_sbb(v[i], ck_fp_modulus[i], &borrow);
     uint64_t keep = (uint64_t)0 - borrow; /* all ones when v < p */
     for (int i = 0; i < 6; i++) out[i] = (v[i] & keep) | (d[i] & ~keep);
 }
@@ -40,11 +70,7 @@ static inline __attribute__((always_inline)) void ck_fp_add_inl(uint64_t out[6],
                                                                 const uint64_t b[6]) {
     uint64_t s[6];
     uint64_t carry = 0;
-    for (int i = 0; i < 6; i++) {
-        ck_fp_u128 t = (ck_fp_u128)a[i] + b[i] + carry;
-        s[i] = (uint64_t)t;
-        carry = (uint64_t)(t >> 64);
-    }
+    for (int i = 0; i < 6; i++) s[i] = ck_fp_adc(a[i], b[i], &carry);
     ck_fp_reduce_once(out, s); /* a + b < 2p < 2^384: no carry out */
 }
 
@@ -53,18 +79,10 @@ static inline __attribute__((always_inline)) void ck_fp_sub_inl(uint64_t out[6],
                                                                 const uint64_t b[6]) {
     uint64_t d[6];
     uint64_t borrow = 0;
-    for (int i = 0; i < 6; i++) {
-        ck_fp_u128 t = (ck_fp_u128)a[i] - b[i] - borrow;
-        d[i] = (uint64_t)t;
-        borrow = (uint64_t)(t >> 127);
-    }
+    for (int i = 0; i < 6; i++) d[i] = ck_fp_sbb(a[i], b[i], &borrow);
     uint64_t m = (uint64_t)0 - borrow; /* all ones when a < b: add p back */
     uint64_t carry = 0;
-    for (int i = 0; i < 6; i++) {
-        ck_fp_u128 t = (ck_fp_u128)d[i] + (ck_fp_modulus[i] & m) + carry;
-        out[i] = (uint64_t)t;
-        carry = (uint64_t)(t >> 64);
-    }
+    for (int i = 0; i < 6; i++) out[i] = ck_fp_adc(d[i], ck_fp_modulus[i] & m, &carry);
 }
 
 /* Portable Montgomery product, CIOS: for each limb b_i, add a*b_i to the running value,
