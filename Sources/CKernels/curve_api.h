@@ -1,7 +1,8 @@
 /* Private: the public functions of a curve group over curve_core.h and msm_core.h
- * (included by g1.c and g2.c after them). Affine points in, affine points out. The MSM
- * and the fixed-base setup go to CURVE_FAST_MSM / CURVE_FAST_FIXED_BASE (the same code
- * with the mulx/adx product inlined) when CURVE_FAST(). */
+ * (included by g1.c and g2.c after them). Affine points in, affine points out. When
+ * CURVE_FAST() the MSM goes to CURVE_IFMA_MSM (batch additions on AVX-512 IFMA) if the
+ * CPU has IFMA and it is not switched off, else to CURVE_ADX_MSM (the mulx/adx product
+ * inlined), and the fixed-base setup to CURVE_FAST_FIXED_BASE. */
 
 static void to_jac(JAC *j, const AFF *a) { jac_from_aff(j, a); }
 
@@ -78,13 +79,28 @@ int FN(_equal)(const AFF *a, const AFF *b) {
     return F_EQ(&a->x, &b->x) && F_EQ(&a->y, &b->y);
 }
 
-int FN(_msm)(AFF *out, const AFF *points, const uint8_t *scalars, size_t n, uint32_t threads) {
+/* The MSM without IFMA (mulx/adx when the CPU has it, else portable). */
+int FN(_msm_scalar)(AFF *out, const AFF *points, const uint8_t *scalars, size_t n, uint32_t threads) {
     CURVE_INIT();
-    if (CURVE_FAST()) return CURVE_FAST_MSM(out, points, scalars, n, threads);
+    if (CURVE_FAST()) return CURVE_ADX_MSM(out, points, scalars, n, threads);
     JAC j;
     int rc = msm_run(&j, points, scalars, n, threads);
     if (rc == CK_OK) jac_to_aff(out, &j);
     return rc;
+}
+
+/* The MSM with IFMA batch additions, whatever SPBENCH_FORCE_PORTABLE says (tests compare
+ * the paths); CK_E_UNSUPPORTED without ADX and AVX-512 IFMA. */
+int FN(_msm_ifma)(AFF *out, const AFF *points, const uint8_t *scalars, size_t n, uint32_t threads) {
+    const uint32_t need = CK_CPU_ADX | CK_CPU_AVX512IFMA;
+    if ((ck_cpu_features() & need) != need) return CK_E_UNSUPPORTED;
+    return CURVE_IFMA_MSM(out, points, scalars, n, threads);
+}
+
+int FN(_msm)(AFF *out, const AFF *points, const uint8_t *scalars, size_t n, uint32_t threads) {
+    CURVE_INIT();
+    if (CURVE_FAST() && (ck_cpu_features_used() & CK_CPU_AVX512IFMA)) return CURVE_IFMA_MSM(out, points, scalars, n, threads);
+    return FN(_msm_scalar)(out, points, scalars, n, threads);
 }
 
 /* The naive Σ k_i·P_i (a test oracle for the MSM). */

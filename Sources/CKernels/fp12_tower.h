@@ -14,56 +14,14 @@ const ck_fp2 *ck_fp12_frob_coeffs(unsigned k);
  * (measured faster here than a call to ck_fp2_mul); squares stay ck_fp2_sqr. Values are
  * fully reduced; p < 2^381 so a + b never carries out of 384 bits. */
 #include <stdint.h>
-static const uint64_t ck_t12_p[6] = {0xb9feffffffffaaabull, 0x1eabfffeb153ffffull, 0x6730d2a0f6b0f624ull,
-                                     0x64774b84f38512bfull, 0x4b1ba7b6434bacd7ull, 0x1a0111ea397fe69aull};
 
-#if defined(__has_builtin)
-#if __has_builtin(__builtin_addcll) && __has_builtin(__builtin_subcll)
-#define T12_HAVE_CARRY 1
-#endif
-#endif
-
-static inline __attribute__((always_inline)) uint64_t t12_adc(uint64_t a, uint64_t b, uint64_t *c) {
-#ifdef T12_HAVE_CARRY
-    unsigned long long co;
-    uint64_t r = __builtin_addcll(a, b, *c, &co);
-    *c = co;
-    return r;
-#else
-    unsigned __int128 t = (unsigned __int128)a + b + *c;
-    *c = (uint64_t)(t >> 64);
-    return (uint64_t)t;
-#endif
-}
-
-static inline __attribute__((always_inline)) uint64_t t12_sbb(uint64_t a, uint64_t b, uint64_t *br) {
-#ifdef T12_HAVE_CARRY
-    unsigned long long bo;
-    uint64_t r = __builtin_subcll(a, b, *br, &bo);
-    *br = bo;
-    return r;
-#else
-    unsigned __int128 t = (unsigned __int128)a - b - *br;
-    *br = (uint64_t)(t >> 127);
-    return (uint64_t)t;
-#endif
-}
-
-/* o = a + b mod p: the sum, then the sum minus p, keeping the one in range. */
+#include "fp_arith.h"
+/* The Fp additions are fp_arith.h's (fully reduced, branch-free). */
 static inline __attribute__((always_inline)) void t12_fp_add(ck_fp *o, const ck_fp *a, const ck_fp *b) {
-    uint64_t s[6], d[6], c = 0, br = 0;
-    for (int i = 0; i < 6; i++) s[i] = t12_adc(a->l[i], b->l[i], &c);
-    for (int i = 0; i < 6; i++) d[i] = t12_sbb(s[i], ck_t12_p[i], &br);
-    uint64_t keep = (uint64_t)0 - br; /* s < p: keep s */
-    for (int i = 0; i < 6; i++) o->l[i] = (s[i] & keep) | (d[i] & ~keep);
+    ck_fp_add_inl(o->l, a->l, b->l);
 }
-
-/* o = a - b mod p: the difference, plus p when it borrowed. */
 static inline __attribute__((always_inline)) void t12_fp_sub(ck_fp *o, const ck_fp *a, const ck_fp *b) {
-    uint64_t d[6], br = 0, c = 0;
-    for (int i = 0; i < 6; i++) d[i] = t12_sbb(a->l[i], b->l[i], &br);
-    uint64_t m = (uint64_t)0 - br;
-    for (int i = 0; i < 6; i++) o->l[i] = t12_adc(d[i], ck_t12_p[i] & m, &c);
+    ck_fp_sub_inl(o->l, a->l, b->l);
 }
 
 static inline __attribute__((always_inline)) void t12_fp2_add(ck_fp2 *o, const ck_fp2 *a, const ck_fp2 *b) {

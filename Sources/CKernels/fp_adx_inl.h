@@ -490,43 +490,11 @@ static inline __attribute__((always_inline)) void ck_fp_redc_adx_inl(uint64_t ou
     out[5] = (uint64_t)tp;
 }
 
-/* Carry helpers for the double-width additions (clang's carry builtins give adc/sbb
- * chains; the __int128 forms are the fallback). */
-#if defined(__has_builtin)
-#if __has_builtin(__builtin_addcll) && __has_builtin(__builtin_subcll)
-#define CK_FPX_HAVE_CARRY 1
-#endif
-#endif
-static inline __attribute__((always_inline)) uint64_t ck_fpx_adc(uint64_t a, uint64_t b, uint64_t *c) {
-#ifdef CK_FPX_HAVE_CARRY
-    unsigned long long co;
-    uint64_t r = __builtin_addcll(a, b, *c, &co);
-    *c = co;
-    return r;
-#else
-    ck_fp_u128 t = (ck_fp_u128)a + b + *c;
-    *c = (uint64_t)(t >> 64);
-    return (uint64_t)t;
-#endif
-}
-static inline __attribute__((always_inline)) uint64_t ck_fpx_sbb(uint64_t a, uint64_t b, uint64_t *br) {
-#ifdef CK_FPX_HAVE_CARRY
-    unsigned long long bo;
-    uint64_t r = __builtin_subcll(a, b, *br, &bo);
-    *br = bo;
-    return r;
-#else
-    ck_fp_u128 t = (ck_fp_u128)a - b - *br;
-    *br = (uint64_t)(t >> 127);
-    return (uint64_t)t;
-#endif
-}
-
 /* o = a + b on 6 limbs, no reduction (a, b < 2^383 here, so no carry out). */
 static inline __attribute__((always_inline)) void ck_fp_add_nr_inl(uint64_t o[6], const uint64_t a[6],
                                                                   const uint64_t b[6]) {
     uint64_t c = 0;
-    for (int i = 0; i < 6; i++) o[i] = ck_fpx_adc(a[i], b[i], &c);
+    for (int i = 0; i < 6; i++) o[i] = ck_fp_adc(a[i], b[i], &c);
 }
 
 /* Fp2 = Fp[u]/(u^2 + 1) on 12 limbs (c0 then c1), the products inlined, lazy reduction:
@@ -543,13 +511,13 @@ ck_fp2_mul_adx_inl(uint64_t *out, const uint64_t *a, const uint64_t *b) {
     ck_fp_mul_wide_adx_inl(t1, a + 6, b + 6);
     ck_fp_mul_wide_adx_inl(s, sa, sb);
     uint64_t br = 0;
-    for (int i = 0; i < 12; i++) s[i] = ck_fpx_sbb(s[i], t0[i], &br);
+    for (int i = 0; i < 12; i++) s[i] = ck_fp_sbb(s[i], t0[i], &br);
     br = 0;
-    for (int i = 0; i < 12; i++) s[i] = ck_fpx_sbb(s[i], t1[i], &br);
+    for (int i = 0; i < 12; i++) s[i] = ck_fp_sbb(s[i], t1[i], &br);
     br = 0;
-    for (int i = 0; i < 12; i++) t0[i] = ck_fpx_sbb(t0[i], t1[i], &br);
+    for (int i = 0; i < 12; i++) t0[i] = ck_fp_sbb(t0[i], t1[i], &br);
     uint64_t m = (uint64_t)0 - br, c = 0;
-    for (int i = 0; i < 6; i++) t0[6 + i] = ck_fpx_adc(t0[6 + i], ck_fp_adx_c[i] & m, &c);
+    for (int i = 0; i < 6; i++) t0[6 + i] = ck_fp_adc(t0[6 + i], ck_fp_adx_c[i] & m, &c);
     ck_fp_redc_adx_inl(out, t0);
     ck_fp_redc_adx_inl(out + 6, s);
 }
@@ -563,8 +531,8 @@ static inline __attribute__((always_inline)) void ck_fp2_sqr_adx_inl(uint64_t *o
                                                                      const uint64_t *a) {
     uint64_t s[6], d[6], a2[6], c = 0, br = 0;
     ck_fp_add_nr_inl(s, a, a + 6);
-    for (int i = 0; i < 6; i++) d[i] = ck_fpx_adc(a[i], ck_fp_adx_c[i], &c);
-    for (int i = 0; i < 6; i++) d[i] = ck_fpx_sbb(d[i], a[6 + i], &br);
+    for (int i = 0; i < 6; i++) d[i] = ck_fp_adc(a[i], ck_fp_adx_c[i], &c);
+    for (int i = 0; i < 6; i++) d[i] = ck_fp_sbb(d[i], a[6 + i], &br);
     ck_fp_add_nr_inl(a2, a, a);
     ck_fp_mul_adx_inl(out + 6, a2, a + 6);
     ck_fp_mul_adx_inl(out, s, d);

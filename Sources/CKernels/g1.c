@@ -1,5 +1,6 @@
 /* G1 of BLS12-381: y^2 = x^3 + 4 over Fp (bls12-381.md). The arithmetic is curve_core.h
- * and msm_core.h; the MSM and fixed-base setups run in msm_g1_adx.c when the dispatched
+ * and msm_core.h; the MSM and fixed-base setups run in msm_g1_adx.c (the MSM in
+ * msm_g1_ifma.c when the CPU also has AVX-512 IFMA) when the dispatched
  * Fp product is the mulx/adx one. */
 #include "CKernels.h"
 #include "dispatch.h"
@@ -23,18 +24,13 @@ static inline void g1_fp_sqr(ck_fp *o, const ck_fp *a) { g1_sqr(o, a); }
 #define F_MUL g1_fp_mul
 #define F_SQR g1_fp_sqr
 #define CURVE_FAST() (g1_mul == ck_fp_mul_adx_impl)
-#define CURVE_FAST_MSM g1_fast_msm
+#define CURVE_ADX_MSM ck_g1_msm_adx_impl
+#define CURVE_IFMA_MSM ck_g1_msm_ifma_impl
 #define CURVE_FAST_FIXED_BASE ck_g1_fixed_base_many_adx_impl
 #include "g1_field.h"
 #include "curve_core.h"
 #include "g1_endo.h"
 #include "msm_core.h"
-/* The MSM on the fast path: IFMA batch additions when the CPU has them and they are not
- * switched off (SPBENCH_FORCE_PORTABLE), else the mulx/adx one. */
-static int g1_fast_msm(ck_g1 *out, const ck_g1 *points, const uint8_t *scalars, size_t n, uint32_t threads) {
-    if (ck_cpu_features_used() & CK_CPU_AVX512IFMA) return ck_g1_msm_ifma_impl(out, points, scalars, n, threads);
-    return ck_g1_msm_adx_impl(out, points, scalars, n, threads);
-}
 #include "curve_api.h"
 
 void ck_g1_generator(ck_g1 *out) {
@@ -47,21 +43,4 @@ void ck_g1_generator(ck_g1 *out) {
     ck_fp_from_bytes_be(&out->x, gx);
     ck_fp_from_bytes_be(&out->y, gy);
     out->inf = 0;
-}
-
-/* The MSM without IFMA (mulx/adx when the CPU has it, else portable): for tests that
- * compare the two paths. */
-int ck_g1_msm_scalar(ck_g1 *out, const ck_g1 *points, const uint8_t *scalars, size_t n, uint32_t threads) {
-    CURVE_INIT();
-    if (CURVE_FAST()) return ck_g1_msm_adx_impl(out, points, scalars, n, threads);
-    JAC j;
-    int rc = msm_run(&j, points, scalars, n, threads);
-    if (rc == CK_OK) jac_to_aff(out, &j);
-    return rc;
-}
-
-int ck_g1_msm_ifma(ck_g1 *out, const ck_g1 *points, const uint8_t *scalars, size_t n, uint32_t threads) {
-    const uint32_t need = CK_CPU_ADX | CK_CPU_AVX512IFMA;
-    if ((ck_cpu_features() & need) != need) return CK_E_UNSUPPORTED;
-    return ck_g1_msm_ifma_impl(out, points, scalars, n, threads);
 }

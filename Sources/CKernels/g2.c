@@ -1,7 +1,8 @@
 /* G2 of BLS12-381: y^2 = x^3 + 4(u+1) over Fp2 (the M-twist, bls12-381.md). Encodings
  * write each Fp2 coordinate c1 first, then c0; the sort bit compares c1, then c0 when c1
  * is 0. The arithmetic is curve_core.h and msm_core.h; the MSM and fixed-base setups run
- * in msm_g2_adx.c when the dispatched Fp product is the mulx/adx one. */
+ * in msm_g2_adx.c (the MSM in msm_g2_ifma.c when the CPU also has AVX-512 IFMA) when the
+ * dispatched Fp product is the mulx/adx one. */
 #include "CKernels.h"
 #include "dispatch.h"
 
@@ -9,18 +10,13 @@
 #define F_MUL ck_fp2_mul
 #define F_SQR ck_fp2_sqr
 #define CURVE_FAST() (ck_dispatch()->fp_mul == ck_fp_mul_adx_impl)
-#define CURVE_FAST_MSM g2_fast_msm
+#define CURVE_ADX_MSM ck_g2_msm_adx_impl
+#define CURVE_IFMA_MSM ck_g2_msm_ifma_impl
 #define CURVE_FAST_FIXED_BASE ck_g2_fixed_base_many_adx_impl
 #include "g2_field.h"
 #include "curve_core.h"
 #include "g2_endo.h"
 #include "msm_core.h"
-/* The MSM on the fast path: IFMA batch additions when the CPU has them and they are not
- * switched off (SPBENCH_FORCE_PORTABLE), else the mulx/adx one. */
-static int g2_fast_msm(ck_g2 *out, const ck_g2 *points, const uint8_t *scalars, size_t n, uint32_t threads) {
-    if (ck_cpu_features_used() & CK_CPU_AVX512IFMA) return ck_g2_msm_ifma_impl(out, points, scalars, n, threads);
-    return ck_g2_msm_adx_impl(out, points, scalars, n, threads);
-}
 #include "curve_api.h"
 
 void ck_g2_generator(ck_g2 *out) {
@@ -40,23 +36,6 @@ void ck_g2_generator(ck_g2 *out) {
     g2f_from_be(&out->x, g);
     g2f_from_be(&out->y, g + 96);
     out->inf = 0;
-}
-
-/* The MSM without IFMA (mulx/adx when the CPU has it, else portable), and with it
- * (CK_E_UNSUPPORTED without ADX and AVX-512 IFMA): for tests that compare the paths. */
-int ck_g2_msm_scalar(ck_g2 *out, const ck_g2 *points, const uint8_t *scalars, size_t n, uint32_t threads) {
-    CURVE_INIT();
-    if (CURVE_FAST()) return ck_g2_msm_adx_impl(out, points, scalars, n, threads);
-    JAC j;
-    int rc = msm_run(&j, points, scalars, n, threads);
-    if (rc == CK_OK) jac_to_aff(out, &j);
-    return rc;
-}
-
-int ck_g2_msm_ifma(ck_g2 *out, const ck_g2 *points, const uint8_t *scalars, size_t n, uint32_t threads) {
-    const uint32_t need = CK_CPU_ADX | CK_CPU_AVX512IFMA;
-    if ((ck_cpu_features() & need) != need) return CK_E_UNSUPPORTED;
-    return ck_g2_msm_ifma_impl(out, points, scalars, n, threads);
 }
 
 void ck_g2_psi(ck_g2 *out, const ck_g2 *a) {

@@ -79,11 +79,11 @@ static const uint64_t pa_4p2[12] = {
 /* 12-limb plain addition and subtraction (the callers keep every value in range). */
 static inline __attribute__((always_inline)) void pa_w_add(uint64_t o[12], const uint64_t a[12], const uint64_t b[12]) {
     uint64_t c = 0;
-    for (int i = 0; i < 12; i++) o[i] = ck_fpx_adc(a[i], b[i], &c);
+    for (int i = 0; i < 12; i++) o[i] = ck_fp_adc(a[i], b[i], &c);
 }
 static inline __attribute__((always_inline)) void pa_w_sub(uint64_t o[12], const uint64_t a[12], const uint64_t b[12]) {
     uint64_t br = 0;
-    for (int i = 0; i < 12; i++) o[i] = ck_fpx_sbb(a[i], b[i], &br);
+    for (int i = 0; i < 12; i++) o[i] = ck_fp_sbb(a[i], b[i], &br);
 }
 
 /* The square of x = x0 + x1 u as two 768-bit integers (not reduced):
