@@ -1,5 +1,5 @@
-/* Private: the GLV endomorphism of G1 for curve_core.h and msm_core.h (included by g1.c
- * and msm_g1_adx.c after curve_core.h, before msm_core.h).
+/* Private: the GLV endomorphism of G1 for curve_core.h and msm_core.h (included by g1.c,
+ * msm_g1_adx.c and msm_g1_ifma.c after curve_core.h, before msm_core.h).
  *
  * phi(x, y) = (beta·x, y), beta a primitive cube root of unity in Fp, maps G1 to itself
  * as multiplication by an eigenvalue λ with λ^2 + λ + 1 = 0 mod r. Since r = x^4 - x^2 + 1

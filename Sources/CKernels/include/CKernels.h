@@ -426,7 +426,8 @@ void ck_g2_psi(ck_g2 *out, const ck_g2 *a);
 int ck_g1_equal(const ck_g1 *a, const ck_g1 *b);
 int ck_g2_equal(const ck_g2 *a, const ck_g2 *b);
 /* Σ k_i·P_i (Pippenger, signed digits, windows split over `threads` threads); scalars:
- * n × 32-byte LE. CK_E_ARG when memory runs out. */
+ * n × 32-byte LE. CK_E_ARG when memory runs out. The points must be in the prime-order
+ * subgroup, as decoded points are (up to 8 G1 terms use its endomorphism). */
 int ck_g1_msm(ck_g1 *out, const ck_g1 *points, const uint8_t *scalars, size_t n, uint32_t threads);
 int ck_g2_msm(ck_g2 *out, const ck_g2 *points, const uint8_t *scalars, size_t n, uint32_t threads);
 /* The MSMs forced onto one path, for tests that compare them: without IFMA (mulx/adx or
