@@ -547,6 +547,42 @@ static void *msm_thread(void *arg) {
     return NULL;
 }
 
+/* The signed digits of scalars [first, last) (window-major, stride n): a share of the
+ * digit pass, which the threads split before the windows. */
+typedef struct {
+    int32_t *digits;
+    const uint8_t *scalars;
+    size_t n, first, last;
+    unsigned c, nw;
+} msm_digit_job;
+
+static void *msm_digit_thread(void *arg) {
+    msm_digit_job *d = (msm_digit_job *)arg;
+    for (size_t i = d->first; i < d->last; i++) msm_digits(d->digits + i, d->n, d->scalars + 32 * i, d->c, d->nw);
+    return NULL;
+}
+
+/* All digits, on up to `threads` threads when n is large enough to pay for them. */
+static void msm_all_digits(int32_t *digits, const uint8_t *scalars, size_t n, unsigned c, unsigned nw, unsigned threads) {
+    if (threads > 64) threads = 64;
+    if (threads < 2 || n < 4096) threads = 1;
+    msm_digit_job jobs[64];
+    pthread_t tids[64];
+    int started[64] = {0};
+    for (unsigned t = 0; t < threads; t++) {
+        jobs[t] = (msm_digit_job){digits, scalars, n, n * t / threads, n * (t + 1) / threads, c, nw};
+        if (t > 0) started[t] = pthread_create(&tids[t], NULL, msm_digit_thread, &jobs[t]) == 0;
+    }
+    msm_digit_thread(&jobs[0]);
+    for (unsigned t = 1; t < threads; t++) {
+        if (started[t]) {
+            pthread_join(tids[t], NULL);
+        } else {
+            msm_digit_thread(&jobs[t]);
+        }
+    }
+}
+
 /* Σ k_i·P_i; scalars: n × 32-byte LE (any 256-bit value). CK_E_ARG on allocation failure
  * or more than 2^30 points. */
 static int msm_run(JAC *out, const AFF *points, const uint8_t *scalars, size_t n, unsigned threads) {
@@ -568,7 +604,7 @@ static int msm_run(JAC *out, const AFF *points, const uint8_t *scalars, size_t n
         free(sums);
         return CK_E_ARG;
     }
-    for (size_t i = 0; i < n; i++) msm_digits(digits + i, n, scalars + 32 * i, c, nw);
+    msm_all_digits(digits, scalars, n, c, nw, threads);
     for (unsigned w = 0; w < nw; w++) jac_set_inf(&sums[w]);
     if (threads < 1) threads = 1;
     if (threads > nw) threads = nw;
