@@ -547,6 +547,23 @@ static void *msm_thread(void *arg) {
     return NULL;
 }
 
+/* Runs fn on `count` jobs of `size` bytes each: jobs 1.. on their own threads, job 0 on
+ * this one (a job whose thread cannot start runs here too). */
+static void msm_parallel(void *(*fn)(void *), void *jobs, size_t size, unsigned count) {
+    pthread_t tids[64];
+    int started[64] = {0};
+    if (count > 64) count = 64;
+    for (unsigned t = 1; t < count; t++) started[t] = pthread_create(&tids[t], NULL, fn, (char *)jobs + t * size) == 0;
+    fn(jobs);
+    for (unsigned t = 1; t < count; t++) {
+        if (started[t]) {
+            pthread_join(tids[t], NULL);
+        } else {
+            fn((char *)jobs + t * size);
+        }
+    }
+}
+
 /* The signed digits of scalars [first, last) (window-major, stride n): a share of the
  * digit pass, which the threads split before the windows. */
 typedef struct {
@@ -567,20 +584,9 @@ static void msm_all_digits(int32_t *digits, const uint8_t *scalars, size_t n, un
     if (threads > 64) threads = 64;
     if (threads < 2 || n < 4096) threads = 1;
     msm_digit_job jobs[64];
-    pthread_t tids[64];
-    int started[64] = {0};
-    for (unsigned t = 0; t < threads; t++) {
+    for (unsigned t = 0; t < threads; t++)
         jobs[t] = (msm_digit_job){digits, scalars, n, n * t / threads, n * (t + 1) / threads, c, nw};
-        if (t > 0) started[t] = pthread_create(&tids[t], NULL, msm_digit_thread, &jobs[t]) == 0;
-    }
-    msm_digit_thread(&jobs[0]);
-    for (unsigned t = 1; t < threads; t++) {
-        if (started[t]) {
-            pthread_join(tids[t], NULL);
-        } else {
-            msm_digit_thread(&jobs[t]);
-        }
-    }
+    msm_parallel(msm_digit_thread, jobs, sizeof jobs[0], threads);
 }
 
 /* Σ k_i·P_i; scalars: n × 32-byte LE (any 256-bit value). CK_E_ARG on allocation failure
@@ -610,22 +616,11 @@ static int msm_run(JAC *out, const AFF *points, const uint8_t *scalars, size_t n
     if (threads > nw) threads = nw;
     if (threads > 64) threads = 64;
     msm_job jobs[64];
-    pthread_t tids[64];
-    int started[64] = {0};
-    for (unsigned t = 0; t < threads; t++) {
-        jobs[t] = (msm_job){points, digits, n, c, nw, t, threads, sums, CK_OK};
-        if (t > 0) started[t] = pthread_create(&tids[t], NULL, msm_thread, &jobs[t]) == 0;
-    }
-    msm_windows(&jobs[0]);
-    int rc = jobs[0].rc;
-    for (unsigned t = 1; t < threads; t++) {
-        if (started[t]) {
-            pthread_join(tids[t], NULL);
-        } else {
-            msm_windows(&jobs[t]);
-        }
+    for (unsigned t = 0; t < threads; t++) jobs[t] = (msm_job){points, digits, n, c, nw, t, threads, sums, CK_OK};
+    msm_parallel(msm_thread, jobs, sizeof jobs[0], threads);
+    int rc = CK_OK;
+    for (unsigned t = 0; t < threads; t++)
         if (jobs[t].rc != CK_OK) rc = jobs[t].rc;
-    }
     if (rc == CK_OK) {
         JAC acc;
         jac_set_inf(&acc);
